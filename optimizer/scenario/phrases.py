@@ -1,0 +1,302 @@
+"""Plain-language phrases a program manager writes: frequencies, durations, time windows.
+
+Each parser takes a string and returns a small frozen value, or raises ``ValueError`` whose
+message says what was expected. The schema turns those into errors with file, line and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAY_LOOKUP = {
+    **{name.lower(): i for i, name in enumerate(DAY_NAMES)},
+    **{
+        full: i
+        for i, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+_DAY_GROUPS = {
+    "daily": frozenset(range(7)),
+    "everyday": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
+}
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+}
+
+
+# --- frequency ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """``times`` sessions in every period of ``period_weeks`` weeks, or an on-call rota."""
+
+    times: int
+    period_weeks: int
+    as_needed: bool = False
+
+    def describe(self) -> str:
+        if self.as_needed:
+            return "as needed (on-call rota)"
+        times = {1: "once", 2: "twice"}.get(self.times, f"{self.times} times")
+        if self.period_weeks == 1:
+            return f"{times} a week"
+        return f"{times} every {self.period_weeks} weeks"
+
+
+FREQUENCY_EXAMPLES = (
+    '"3 times a week", "once a week", "twice a week", "weekly", "bi-weekly", '
+    '"every 2 weeks", "monthly", "as needed"'
+)
+
+
+def _count(word: str) -> int:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    raise ValueError(word)
+
+
+_PERIOD_WORDS = {"week": 1, "fortnight": 2, "month": 4}
+
+
+def parse_frequency(text: str) -> Frequency:
+    """Parse "3 times a week", "weekly", "bi-weekly", "every 3 weeks", "monthly", "as needed"."""
+    raw = str(text)
+    s = re.sub(r"\s+", " ", raw.strip().lower())
+    fixed = {
+        "as needed": Frequency(0, 1, as_needed=True),
+        "as-needed": Frequency(0, 1, as_needed=True),
+        "on call": Frequency(0, 1, as_needed=True),
+        "on-call": Frequency(0, 1, as_needed=True),
+        "weekly": Frequency(1, 1),
+        "once weekly": Frequency(1, 1),
+        "bi-weekly": Frequency(1, 2),
+        "biweekly": Frequency(1, 2),
+        "bi weekly": Frequency(1, 2),
+        "fortnightly": Frequency(1, 2),
+        "every other week": Frequency(1, 2),
+        "monthly": Frequency(1, 4),
+    }
+    if s in fixed:
+        return fixed[s]
+    number = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
+    times_part = rf"(?:(once|twice)|{number} ?(?:times|x|sessions?))"
+    m = re.fullmatch(
+        times_part + r" ?(?:a|an|per|each|every|/) ?(?:(\w+) )?(week|weeks|fortnight|month)s?", s
+    )
+    if m:
+        once_twice, n, every_n, unit = m.groups()
+        times = {"once": 1, "twice": 2}[once_twice] if once_twice else _count(n)
+        weeks = _PERIOD_WORDS[unit.rstrip("s")]
+        if every_n is not None:
+            weeks *= _count(every_n)
+        return _checked_frequency(raw, times, weeks)
+    m = re.fullmatch(r"every " + number + r" weeks?", s)
+    if m:
+        return _checked_frequency(raw, 1, _count(m.group(1)))
+    m = re.fullmatch(r"(\d+) ?(?:x|times)? ?/ ?(week|wk|month)", s)
+    if m:
+        return _checked_frequency(raw, int(m.group(1)), 1 if m.group(2) in ("week", "wk") else 4)
+    raise ValueError(f"{raw!r} is not a frequency; expected e.g. {FREQUENCY_EXAMPLES}")
+
+
+def _checked_frequency(raw: str, times: int, weeks: int) -> Frequency:
+    if times < 1 or weeks < 1:
+        raise ValueError(f"{raw!r}: a frequency needs at least one session in at least one week")
+    if times > 50:
+        raise ValueError(f"{raw!r}: more than 50 sessions in one period is not a weekly program")
+    return Frequency(times, weeks)
+
+
+# --- duration -------------------------------------------------------------------------------
+
+DURATION_EXAMPLES = '"1 hour", "1.5 hours", "45 minutes", "90 min", "1h30"'
+
+
+def parse_duration(text: str | int | float) -> int:
+    """Return whole minutes for "1 hour", "1.5 hours", "45 minutes", "90 min", "1h30", "1:30"."""
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
+    if isinstance(text, int | float):
+        minutes = float(text)  # a bare number means minutes
+    else:
+        s = re.sub(r"\s+", " ", str(text).strip().lower())
+        minutes = _duration_minutes(s)
+        if minutes is None:
+            raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
+    if minutes <= 0:
+        raise ValueError(f"{text!r}: a duration must be longer than zero")
+    if minutes != int(minutes):
+        raise ValueError(f"{text!r} is not a whole number of minutes")
+    if minutes > 24 * 60:
+        raise ValueError(f"{text!r}: a session cannot last longer than a day")
+    return int(minutes)
+
+
+def _duration_minutes(s: str) -> float | None:
+    num = r"(\d+(?:\.\d+)?)"
+    hours_word = r"(?:h|hr|hrs|hour|hours)"
+    mins_word = r"(?:m|min|mins|minute|minutes)"
+    m = re.fullmatch(rf"{num} ?{hours_word}(?:,? (?:and )?{num} ?{mins_word})?", s)
+    if m:
+        return float(m.group(1)) * 60 + (float(m.group(2)) if m.group(2) else 0)
+    m = re.fullmatch(rf"(\d+) ?h ?(\d+) ?(?:{mins_word})?", s)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    m = re.fullmatch(rf"{num} ?{mins_word}", s)
+    if m:
+        return float(m.group(1))
+    m = re.fullmatch(r"(\d+):(\d\d)", s)
+    if m:
+        return int(m.group(1)) * 60 + int(m.group(2))
+    if s in ("an hour", "one hour", "half an hour", "half hour"):
+        return 60.0 if "half" not in s else 30.0
+    if re.fullmatch(num, s):
+        return float(s)
+    return None
+
+
+# --- time windows ---------------------------------------------------------------------------
+
+WINDOW_EXAMPLES = (
+    '"Mon-Fri 09:00-17:00", "Mon,Wed 18:00-20:00", "Daily", "2026-12-25", '
+    '"2026-12-21 13:00-17:00", "2026-12-28..2026-12-31"'
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A block of time: weekly on some weekdays, or on dated days; ``start``/``end`` in minutes.
+
+    A weekly window has ``days``; a dated window has ``first``..``last`` (inclusive).
+    """
+
+    text: str
+    start: int
+    end: int
+    days: frozenset[int] | None = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.first is not None
+
+    def applies_on(self, day: dt.date) -> bool:
+        if self.days is not None:
+            return day.weekday() in self.days
+        assert self.first is not None and self.last is not None
+        return self.first <= day <= self.last
+
+
+def _parse_clock(s: str, *, what: str, raw: str) -> int:
+    m = re.fullmatch(r"(\d{1,2})(?::(\d\d))?", s)
+    if not m:
+        raise ValueError(f"{raw!r}: {s!r} is not a time of day; expected HH:MM such as 09:00")
+    hours, minutes = int(m.group(1)), int(m.group(2) or 0)
+    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
+        raise ValueError(f"{raw!r}: {s!r} is not a time of day between 00:00 and 24:00")
+    return hours * 60 + minutes
+
+
+def _parse_clock_range(s: str, raw: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(\S+?) ?(?:-|–|to) ?(\S+)", s)
+    if not m:
+        raise ValueError(
+            f"{raw!r}: {s!r} is not a time range; expected HH:MM-HH:MM such as 09:00-17:00"
+        )
+    start = _parse_clock(m.group(1), what="start", raw=raw)
+    end = _parse_clock(m.group(2), what="end", raw=raw)
+    if end <= start:
+        raise ValueError(
+            f"{raw!r}: the window ends ({m.group(2)}) before or when it starts ({m.group(1)}); "
+            "a window cannot run past midnight, so split it in two"
+        )
+    return start, end
+
+
+def _parse_days(s: str, raw: str) -> frozenset[int]:
+    s = s.lower()
+    if s in _DAY_GROUPS:
+        return _DAY_GROUPS[s]
+    days: set[int] = set()
+    for part in s.split(","):
+        part = part.strip()
+        if part in _DAY_GROUPS:
+            days |= _DAY_GROUPS[part]
+            continue
+        ends = [p.strip() for p in re.split(r"-|–", part)]
+        if len(ends) not in (1, 2) or any(e not in _DAY_LOOKUP for e in ends):
+            raise ValueError(
+                f"{raw!r}: {part!r} is not a day or range of days; expected e.g. Mon, Mon-Fri, "
+                "Mon,Wed,Fri, Weekdays or Daily"
+            )
+        a = _DAY_LOOKUP[ends[0]]
+        b = _DAY_LOOKUP[ends[-1]]
+        d = a
+        days.add(d)
+        while d != b:  # a range may wrap past Sunday, e.g. Sat-Mon
+            d = (d + 1) % 7
+            days.add(d)
+    return frozenset(days)
+
+
+def _parse_date(s: str, raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        raise ValueError(f"{raw!r}: {s!r} is not a date; expected YYYY-MM-DD") from None
+
+
+def parse_window(text: str) -> Window:
+    """Parse a weekly window ("Mon-Fri 09:00-17:00") or a dated one ("2026-12-21 13:00-17:00")."""
+    raw = str(text)
+    s = re.sub(r"\s+", " ", raw.strip())
+    if not s:
+        raise ValueError(f"an empty text is not a time window; expected e.g. {WINDOW_EXAMPLES}")
+    m = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})(?: ?\.\. ?(\d{4}-\d{1,2}-\d{1,2}))?(?: (.+))?", s)
+    if m:
+        first = _parse_date(m.group(1), raw)
+        last = _parse_date(m.group(2), raw) if m.group(2) else first
+        if last < first:
+            raise ValueError(f"{raw!r}: the last day {last} is before the first day {first}")
+        start, end = _parse_clock_range(m.group(3), raw) if m.group(3) else (0, 24 * 60)
+        return Window(raw, start, end, first=first, last=last)
+    parts = s.split(" ", 1)
+    if re.match(r"\d", parts[0]):
+        raise ValueError(
+            f"{raw!r} starts with a time or number but names no days; expected e.g. "
+            f"{WINDOW_EXAMPLES}"
+        )
+    days = _parse_days(parts[0], raw)
+    start, end = _parse_clock_range(parts[1], raw) if len(parts) > 1 else (0, 24 * 60)
+    return Window(raw, start, end, days=days)
+
+
+def format_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
