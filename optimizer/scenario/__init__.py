@@ -43,14 +43,18 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     for part in loc:
         if isinstance(part, int):
             continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
+        field = model.model_fields.get(part) if isinstance(model, type) else None  # type: ignore[attr-defined]
         if field is None:
             return None
         ann = field.annotation
         for candidate in (ann, *getattr(ann, "__args__", ())):
             inner = getattr(candidate, "__args__", (candidate,))
             found = next(
-                (c for c in (candidate, *inner) if isinstance(c, type) and issubclass(c, BaseModel)),
+                (
+                    c
+                    for c in (candidate, *inner)
+                    if isinstance(c, type) and issubclass(c, BaseModel)
+                ),
                 None,
             )
             if found is not None:

@@ -105,7 +105,7 @@ def parse_frequency(text: str) -> Frequency:
     if s in fixed:
         return fixed[s]
     number = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
-    times_part = rf"(?:(once|twice)|{number} ?(?:times|x|sessions?))"
+    times_part = rf"(?:(once|twice)|{number} ?(?:times?|x|sessions?))"
     m = re.fullmatch(
         times_part + r" ?(?:a|an|per|each|every|/) ?(?:(\w+) )?(week|weeks|fortnight|month)s?", s
     )
@@ -146,9 +146,10 @@ def parse_duration(text: str | int | float) -> int:
         minutes = float(text)  # a bare number means minutes
     else:
         s = re.sub(r"\s+", " ", str(text).strip().lower())
-        minutes = _duration_minutes(s)
-        if minutes is None:
+        parsed = _duration_minutes(s)
+        if parsed is None:
             raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
+        minutes = parsed
     if minutes <= 0:
         raise ValueError(f"{text!r}: a duration must be longer than zero")
     if minutes != int(minutes):

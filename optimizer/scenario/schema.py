@@ -61,9 +61,11 @@ def _name(value: Any) -> str:
 def _window(value: Any) -> Window:
     if isinstance(value, Window):
         return value
+    if isinstance(value, dt.date):  # an unquoted date in YAML
+        value = value.isoformat()
     if not isinstance(value, str):
         raise ValueError(
-            f"expected a time window as text such as \"Mon-Fri 09:00-17:00\", got {value!r}"
+            f'expected a time window as text such as "Mon-Fri 09:00-17:00", got {value!r}'
         )
     return parse_window(value)
 
@@ -102,7 +104,7 @@ class TimedBlock(Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
-        return {"when": value} if isinstance(value, str) else value
+        return {"when": value} if isinstance(value, str | dt.date) else value
 
 
 TimedBlocks = Annotated[list[TimedBlock], BeforeValidator(_as_list)]
@@ -279,11 +281,13 @@ class Program(Strict):
 class Goals(Strict):
     """Weights of the soft goals (0 switches a goal off) and their few parameters."""
 
-    unplaced_session: int = Field(default=1000, ge=0)
+    unplaced_session: int = Field(default=1000, ge=1)
     on_call_gap: int = Field(default=20, ge=0)
+    on_call_handover: int = Field(default=1, ge=0)
     same_time_every_week: int = Field(default=30, ge=0)
     spread_days: int = Field(default=10, ge=0)
-    peer_continuity: int = Field(default=10, ge=0)
+    same_facilitator: int = Field(default=10, ge=0)
+    extra_group: int = Field(default=50, ge=0)
     late_evening: int = Field(default=1, ge=0)
     late_evening_after: Annotated[int, BeforeValidator(lambda v: _clock(v))] = 19 * 60
     resident_daily_load: int = Field(default=5, ge=0)

@@ -137,7 +137,9 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ScenarioError([Issue(name, None, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise ScenarioError(
+            [Issue(name, None, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
     if path.is_dir():
         raise ScenarioError([Issue(name, None, "", "is a folder; expected a scenario .yaml file")])
     if size > MAX_FILE_BYTES:
@@ -160,7 +162,9 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
             [Issue(name, line, "", "the file is not UTF-8 text; save it as UTF-8")]
         ) from None
     except OSError as exc:
-        raise ScenarioError([Issue(name, None, "", f"cannot read the file: {exc.strerror}")]) from None
+        raise ScenarioError(
+            [Issue(name, None, "", f"cannot read the file: {exc.strerror}")]
+        ) from None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise ScenarioError([Issue(name, line, "", "the file contains a NUL character")])
@@ -168,10 +172,10 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        where = mark.line + 1 if mark else None
         what = exc.problem or "invalid YAML"
         raise ScenarioError(
-            [Issue(name, line, "", f"YAML syntax error: {what} (check indentation and quotes)")]
+            [Issue(name, where, "", f"YAML syntax error: {what} (check indentation and quotes)")]
         ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Issue(name, None, "", f"YAML syntax error: {exc}")]) from None

@@ -1,0 +1,180 @@
+"""Command line: ``python -m optimizer solve|check|validate SCENARIO.yaml``.
+
+Exit codes: 0 every required session placed; 3 a timetable was written but some demand could
+not be met (or none was found); 2 the scenario or the command is invalid (nothing written);
+1 an internal error (a bug: the message says so, without a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
+from .problem import build_problem
+from .scenario import ScenarioError, load_scenario
+from .solve import Settings, solve
+from .summary import build_summary, summary_json, summary_text
+from .timetable import (
+    Timetable,
+    on_call_csv,
+    read_on_call_csv,
+    read_timetable_csv,
+    timetable_csv,
+    unmet_csv,
+)
+from .validate import validate
+
+EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_UNMET = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m optimizer",
+        description="Weekly program timetables for recovery homes.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("solve", help="build a timetable for a scenario")
+    p.add_argument("scenario", type=Path)
+    p.add_argument("--out", type=Path, help="output folder (default: reports/<scenario>/<time>/)")
+    p.add_argument("--force", action="store_true", help="write into a non-empty --out folder, "
+                   "keeping its old contents beside it")  # fmt: skip
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
+    p.add_argument("--deterministic", action="store_true",
+                   help="same timetable for the same seed and workers (slower)")  # fmt: skip
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    c = sub.add_parser("check", help="validate a scenario and say what cannot fit, fast")
+    c.add_argument("scenario", type=Path)
+
+    v = sub.add_parser("validate", help="check an existing timetable.csv against a scenario")
+    v.add_argument("scenario", type=Path)
+    v.add_argument("timetable", type=Path, help="timetable.csv (on_call.csv beside it is read)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "solve":
+            return _solve(args)
+        if args.command == "check":
+            return _check(args)
+        return _validate(args)
+    except ScenarioError as exc:
+        print(
+            f"The scenario has {len(exc.issues)} problem(s); nothing was written:", file=sys.stderr
+        )
+        for issue in exc.issues:
+            print(f"  {issue}", file=sys.stderr)
+        return EXIT_INVALID
+    except OutputError as exc:
+        print(f"Cannot write the output: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("Interrupted before a timetable was found; nothing was written.", file=sys.stderr)
+        return EXIT_UNMET
+    except Exception as exc:  # a bug: say so plainly
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"Internal error ({type(exc).__name__}: {exc}). This is a bug in the tool, not in "
+            "your scenario; please report it with the scenario file (run with --debug for "
+            "details).",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _solve(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if args.out is not None:
+        kept = prepare_out(args.out, args.force)
+        if kept is not None:
+            print(f"Kept the previous contents of {args.out} in {kept}")
+        final = args.out
+    else:
+        final = default_run_folder(Path("reports"), args.scenario)
+    problem = build_problem(scenario)
+    settings = Settings(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        deterministic=args.deterministic,
+    )
+    progress = None if args.quiet else (lambda msg: print(msg, flush=True))
+    print(f"Solving {scenario.name} ({args.scenario}): {len(scenario.residents)} residents, "
+          f"{len(scenario.staff)} staff, {len(scenario.rooms)} rooms, "
+          f"{scenario.calendar.weeks} weeks from {scenario.calendar.start}.")  # fmt: skip
+    result = solve(problem, settings, progress)
+    report = validate(scenario, result.timetable) if result.timetable else None
+    summary = build_summary(problem, result, report, args.scenario)
+
+    run = RunFolder(final)
+    try:
+        timetable = result.timetable or Timetable()
+        if result.timetable is not None:
+            run.write("timetable.csv", timetable_csv(timetable.bookings))
+            run.write("on_call.csv", on_call_csv(timetable.on_call))
+            run.write("unmet.csv", unmet_csv(timetable.unmet))
+            _write_reports(run, problem, result, report, summary)
+        run.write("summary.json", summary_json(summary))
+        folder = run.publish()
+    except BaseException:
+        run.discard()
+        raise
+    if args.out is None:
+        point_latest(folder)
+    print()
+    print(summary_text(summary, folder))
+    if report is not None and not report.ok:
+        return EXIT_BUG
+    return EXIT_OK if result.complete else EXIT_UNMET
+
+
+def _write_reports(run: RunFolder, problem: Any, result: Any, report: Any, summary: Any) -> None:
+    """Staff-facing outputs (HTML, PDFs, calendars, workbook) where the reports package has them."""
+    try:
+        from .reports import write_reports  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    write_reports(run, problem, result, report, summary)
+
+
+def _check(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    problem = build_problem(scenario)
+    from .diagnose import check_capacity
+
+    findings = check_capacity(problem)
+    print(f"{scenario.name}: the scenario is valid.")
+    blocking = [f for f in findings if f.blocking]
+    for f in findings:
+        print(f"  {'BLOCKING' if f.blocking else 'warning '}: {f.text}")
+    if not findings:
+        print("  No capacity problems found.")
+    return EXIT_UNMET if blocking else EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    bookings = read_timetable_csv(args.timetable)
+    on_call_path = args.timetable.with_name("on_call.csv")
+    shifts = read_on_call_csv(on_call_path) if on_call_path.exists() else []
+    report = validate(scenario, Timetable(bookings, shifts, []))
+    for v in report.violations:
+        print(f"  {v}")
+    print(
+        f"{len(bookings)} sessions checked: {len(report.violations)} rule violation(s), "
+        f"{len(report.shortfalls)} shortfall(s)."
+    )
+    return EXIT_OK if report.ok else EXIT_INVALID

@@ -1,0 +1,170 @@
+"""Soft goals that are not tied to one hard-rule family. Each is an exact count (the validator's
+score card recomputes the same number from the timetable), weighted by ``ctx.goals``.
+
+- ``unplaced_session``: a resident's required session that could not be placed.
+- ``spread_days``: two sessions of one group in one period fewer than the target days apart.
+- ``same_facilitator``: each facilitator beyond the first for a group (or a resident's one-on-ones).
+- ``late_evening``: a session ending after ``goals.late_evening_after``.
+- ``staff_preferences``: a session led inside a staff member's ``avoids`` or outside ``prefers``.
+- ``extra_group``: a group beyond the fewest that fit ``max_group_size``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .context import Context, domain_of
+
+
+def add_unplaced(ctx: Context) -> None:
+    p, v = ctx.problem, ctx.vars
+    term = ctx.term("unplaced_session")
+    if term is None:
+        raise ValueError("goals.unplaced_session must be positive: demand is what the plan is for")
+    for occ in p.occurrences:
+        group = p.groups[p.series[occ.series].group]
+        if group.members is not None:
+            needed = v.used.get(group.index, 1)
+            term.add(needed - v.placed[occ.index], len(group.members))
+        else:
+            for r in group.candidates:
+                term.add(v.member[(r, group.index)] - v.attends[(r, occ.index)])
+
+
+def add_extra_groups(ctx: Context) -> None:
+    p, v = ctx.problem, ctx.vars
+    term = ctx.term("extra_group")
+    if term:
+        for g, used in v.used.items():
+            if p.groups[g].optional:
+                term.add(used)
+
+
+def add_spread_days(ctx: Context) -> None:
+    p = ctx.problem
+    term = ctx.term("spread_days")
+    if term is None:
+        return
+    spd = p.clock.slots_per_day
+    by_group_period: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for occ in p.occurrences:
+        by_group_period[(p.series[occ.series].group, occ.period)].append(occ.index)
+    for (g, _period), occs in by_group_period.items():
+        if len(occs) < 2:
+            continue
+        target = p.spread_target(p.groups[g].program)
+        for i, a in enumerate(occs):
+            for b in occs[i + 1 :]:
+                _close_pair(ctx, term, a, b, target, spd)
+
+
+def _day(ctx: Context, o: int, spd: int) -> cp_model.IntVar:
+    v = ctx.vars
+    if o not in v.day:
+        starts = ctx.problem.occurrences[o].starts or (ctx.problem.occurrences[o].lo,)
+        days = sorted({s // spd for s in starts})
+        day = ctx.model.new_int_var_from_domain(domain_of(days), f"day[{o}]")
+        ctx.model.add_division_equality(day, v.start[o], spd)
+        v.day[o] = day
+    return v.day[o]
+
+
+def _close_pair(ctx: Context, term, a: int, b: int, target: int, spd: int) -> None:
+    """Penalise occurrences ``a`` and ``b`` both placed fewer than ``target`` days apart."""
+    m, v = ctx.model, ctx.vars
+    da, db = _day(ctx, a, spd), _day(ctx, b, spd)
+    close = m.new_bool_var(f"close[{a},{b}]")
+    near = cp_model.Domain(-(target - 1), target - 1)
+    m.add_linear_expression_in_domain(da - db, near).only_enforce_if(close)
+    m.add_bool_and([v.placed[a], v.placed[b]]).only_enforce_if(close)
+    m.add_linear_expression_in_domain(da - db, near.complement()).only_enforce_if(
+        [~close, v.placed[a], v.placed[b]]
+    )
+    term.add(close)
+
+
+def add_same_facilitator(ctx: Context) -> None:
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    term = ctx.term("same_facilitator")
+    if term is None:
+        return
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for occ in p.occurrences:
+        by_group[p.series[occ.series].group].append(occ.index)
+    for g, occs in by_group.items():
+        if len(occs) < 2:
+            continue
+        staff = sorted({s for o in occs for s in v.facilitator[o]})
+        if len(staff) < 2:
+            continue
+        any_placed = m.new_bool_var(f"any_placed[{g}]")
+        m.add_max_equality(any_placed, [v.placed[o] for o in occs])
+        for s in staff:
+            leads = [v.facilitator[o][s] for o in occs if s in v.facilitator[o]]
+            uses = m.new_bool_var(f"uses[{g},{s}]")
+            m.add_max_equality(uses, leads)
+            term.add(uses)
+        term.add(-any_placed)
+
+
+def _flagged(ctx: Context, o: int, bad_starts: np.ndarray, when, name: str):
+    """A literal true exactly when ``when`` holds and occurrence ``o`` starts in ``bad_starts``."""
+    m, v = ctx.model, ctx.vars
+    starts = np.asarray(ctx.problem.occurrences[o].starts, dtype=np.int64)
+    if not len(starts):
+        return None
+    bad = bad_starts[starts]
+    if not bad.any():
+        return None
+    flag = m.new_bool_var(name)
+    m.add_implication(flag, when)
+    if bad.all():
+        m.add_implication(when, flag)
+        return flag
+    m.add_linear_expression_in_domain(v.start[o], domain_of(starts[bad].tolist())).only_enforce_if(
+        flag
+    )
+    m.add_linear_expression_in_domain(v.start[o], domain_of(starts[~bad].tolist())).only_enforce_if(
+        [~flag, when]
+    )
+    return flag
+
+
+def add_late_evening(ctx: Context) -> None:
+    p, v = ctx.problem, ctx.vars
+    term = ctx.term("late_evening")
+    if term is None:
+        return
+    spd = p.clock.slots_per_day
+    limit = ctx.goals.late_evening_after // p.clock.slot_minutes
+    slot_of_day = np.arange(p.clock.horizon) % spd
+    for occ in p.occurrences:
+        dur = p.programs[p.series[occ.series].program].duration
+        late = slot_of_day + dur > limit
+        flag = _flagged(ctx, occ.index, late, v.placed[occ.index], f"late[{occ.index}]")
+        if flag is not None:
+            term.add(flag)
+
+
+def add_staff_preferences(ctx: Context) -> None:
+    p, v = ctx.problem, ctx.vars
+    term = ctx.term("staff_preferences")
+    if term is None:
+        return
+    for occ in p.occurrences:
+        dur = p.programs[p.series[occ.series].program].duration
+        for s, leads in v.facilitator[occ.index].items():
+            st = p.staff[s]
+            for kind, mask, key in (
+                ("avoids", st.avoids, "not_avoids"),
+                ("prefers", st.prefers, "prefers"),
+            ):
+                if mask is None:
+                    continue
+                bad = ~ctx.starts_in((key, s), dur)
+                flag = _flagged(ctx, occ.index, bad, leads, f"{kind}[{occ.index},{st.id}]")
+                if flag is not None:
+                    term.add(flag)

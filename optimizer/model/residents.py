@@ -1,0 +1,12 @@
+"""Hard rule: a resident attends one session at a time. (Busy blocks are enforced in
+:mod:`.variables`, through start domains and attendance.)"""
+
+from __future__ import annotations
+
+from .context import Context
+
+
+def add_resident_rules(ctx: Context) -> None:
+    for intervals in ctx.vars.resident_intervals.values():
+        if len(intervals) > 1:
+            ctx.model.add_no_overlap(intervals)
