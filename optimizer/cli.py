@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .diagnose import check_capacity
 from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
 from .problem import build_problem
 from .scenario import ScenarioError, load_scenario
@@ -43,13 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="build a timetable for a scenario")
     p.add_argument("scenario", type=Path)
     p.add_argument("--out", type=Path, help="output folder (default: reports/<scenario>/<time>/)")
-    p.add_argument("--force", action="store_true", help="write into a non-empty --out folder, "
-                   "keeping its old contents beside it")  # fmt: skip
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out folder, keeping its old contents beside it",
+    )
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
-    p.add_argument("--deterministic", action="store_true",
-                   help="same timetable for the same seed and workers (slower)")  # fmt: skip
+    p.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="same timetable for the same seed and workers (slower)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
     c = sub.add_parser("check", help="validate a scenario and say what cannot fit, fast")
@@ -112,9 +119,11 @@ def _solve(args: argparse.Namespace) -> int:
         deterministic=args.deterministic,
     )
     progress = None if args.quiet else (lambda msg: print(msg, flush=True))
-    print(f"Solving {scenario.name} ({args.scenario}): {len(scenario.residents)} residents, "
-          f"{len(scenario.staff)} staff, {len(scenario.rooms)} rooms, "
-          f"{scenario.calendar.weeks} weeks from {scenario.calendar.start}.")  # fmt: skip
+    print(
+        f"Solving {scenario.name} ({args.scenario}): {len(scenario.residents)} residents, "
+        f"{len(scenario.staff)} staff, {len(scenario.rooms)} rooms, "
+        f"{scenario.calendar.weeks} weeks from {scenario.calendar.start}."
+    )
     result = solve(problem, settings, progress)
     report = validate(scenario, result.timetable) if result.timetable else None
     summary = build_summary(problem, result, report, args.scenario)
@@ -153,15 +162,20 @@ def _write_reports(run: RunFolder, problem: Any, result: Any, report: Any, summa
 def _check(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     problem = build_problem(scenario)
-    from .diagnose import check_capacity
-
     findings = check_capacity(problem)
-    print(f"{scenario.name}: the scenario is valid.")
     blocking = [f for f in findings if f.blocking]
-    for f in findings:
-        print(f"  {'BLOCKING' if f.blocking else 'warning '}: {f.text}")
-    if not findings:
-        print("  No capacity problems found.")
+    warnings = [f for f in findings if not f.blocking]
+    print(f"{scenario.name}: the scenario file is valid.")
+    if blocking:
+        print(f"{len(blocking)} thing(s) cannot fit as described:")
+        for f in blocking:
+            print(f"  - {f.sentence()}")
+    else:
+        print("Nothing blocks a complete timetable as far as a quick capacity check can tell.")
+    if warnings:
+        print(f"{len(warnings)} warning(s):")
+        for f in warnings:
+            print(f"  - {f.sentence()}")
     return EXIT_UNMET if blocking else EXIT_OK
 
 

@@ -1,17 +1,477 @@
-"""Why a session could not be placed, in a program manager's words."""
+"""What cannot be met and why, in a program manager's words.
+
+Three layers, cheapest first:
+
+- :func:`check_capacity` (``optimizer check``): a capacity analysis without solving. Demand
+  hours against qualified facilitators' available hours and weekly limits, rooms big enough,
+  each resident's free time for their sessions, common time of fixed groups, and closures.
+  Each finding names the program, people, rooms and times, and a concrete fix where one exists.
+- :func:`explain_occurrence`: why one occurrence has no possible start at all.
+- :func:`explain_unmet`: after a solve, why each unplaced session was left out: a blocking
+  capacity finding for its program if there is one, else what occupies every time it could
+  have had (read from the timetable itself).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
 import numpy as np
 
-from .problem import Problem, starts_where_free
-from .scenario.phrases import format_minutes
+from .problem import Mask, Problem, ProgramInfo, StaffInfo, slot_runs, starts_where_free
+from .scenario.phrases import DAY_NAMES, format_minutes
+from .timetable import Timetable, Unmet
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence about the scenario. ``blocking`` findings mean demand cannot all be met."""
+
+    text: str
+    blocking: bool
+    program: str | None = None
+    people: tuple[str, ...] = field(default=())
+    fix: str | None = None
+
+    def sentence(self) -> str:
+        return f"{self.text} Fix: {self.fix}" if self.fix else self.text
 
 
 def _names(items: list[str], limit: int = 4) -> str:
     if len(items) <= limit:
-        return ", ".join(items)
+        return ", ".join([*items[:-2], " and ".join(items[-2:])]) if items else ""
     return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
+
+
+def _hours(slots: float, slot_minutes: int) -> str:
+    if 0 < slots * slot_minutes < 60:
+        return f"{slots * slot_minutes:.0f} minutes"
+    h = slots * slot_minutes / 60
+    text = f"{h:.1f}".rstrip("0").rstrip(".")
+    return f"{text} hour" + ("" if h == 1 else "s")
+
+
+def _who(st: StaffInfo) -> str:
+    return f"{st.label} ({st.id})" if st.label != st.id else st.id
+
+
+def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int = 4) -> str:
+    """The free windows of a mask over some days, e.g. 'Mon 13:00-14:00, Fri 16:00-17:00'."""
+    parts = []
+    for d in range(first_day, min(first_day + days, p.clock.days)):
+        for a, b in slot_runs(mask[d]):
+            day = DAY_NAMES[(p.clock.start + dt.timedelta(days=d)).weekday()]
+            parts.append(
+                f"{day} {format_minutes(a * p.clock.slot_minutes)}-"
+                f"{format_minutes(b * p.clock.slot_minutes)}"
+            )
+    if not parts:
+        return "no time at all"
+    if len(parts) > limit:
+        return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
+    return ", ".join(parts)
+
+
+def _usable(mask: Mask, length: int) -> Mask:
+    """Slots that belong to a free run of at least ``length`` slots (time a session can use)."""
+    starts = starts_where_free(mask, length)
+    out = np.zeros_like(mask)
+    for k in range(length):
+        out[:, k:] |= starts[:, : mask.shape[1] - k]
+    return out
+
+
+def _room_mask(p: Problem, prog: ProgramInfo, house: int | None, people: int) -> Mask:
+    mask = p.clock.empty()
+    for r in p.room_candidates(prog, house):
+        if r.capacity >= people:
+            mask |= r.available
+    return mask
+
+
+def _week_label(p: Problem, week: int) -> str:
+    return f"the week of {p.clock.start + dt.timedelta(weeks=week)}"
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def check_capacity(p: Problem) -> list[Finding]:
+    findings: list[Finding] = []
+    for prog in p.programs:
+        closed = [] if prog.on_call else _closures(p, prog)
+        findings += closed or _facilitators(p, prog)
+        if prog.on_call:
+            continue
+        findings += _rooms(p, prog)
+        findings += _residents(p, prog)
+        findings += _common_time(p, prog)
+    findings += _role_pools(p)
+    findings += _static_occurrences(p, findings)
+    findings += _warnings(p)
+    # Blocking findings first, then warnings; keep the order within each.
+    return [f for f in findings if f.blocking] + [f for f in findings if not f.blocking]
+
+
+def _facilitators(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    roles = " + ".join(sorted(prog.roles))
+    both = "both" if len(prog.roles) == 2 else "all of them"
+    if not prog.qualified:
+        return [
+            Finding(
+                f"{prog.label} needs a facilitator with roles {roles}; no staff member has {both}.",
+                True,
+                prog.id,
+                fix=f"give an existing staff member the roles {roles}, or add one who has them.",
+            )
+        ]
+    if prog.on_call or not prog.attendees:
+        return []
+    findings = []
+    houses = {p.groups[g.index].house for g in p.groups if g.program == prog.index}
+    for house in houses:
+        groups = [g for g in p.groups if g.program == prog.index and g.house == house]
+        mandatory = [g for g in groups if not g.optional]
+        staff = p.staff_candidates(prog, house)
+        smallest = min(len(g.members) if g.members is not None else 1 for g in mandatory) + 1
+        rooms = _room_mask(p, prog, house, smallest)
+        for period in prog.periods:
+            weeks = period.end_week - period.first_week
+            lo, days = period.first_week * 7, weeks * 7
+            demand = len(mandatory) * period.count * prog.duration
+            supply = 0
+            for st in staff:
+                usable = _usable((st.available & rooms)[lo : lo + days], prog.duration)
+                slots = int(usable.sum())
+                if st.max_slots_per_week is not None:
+                    slots = min(slots, st.max_slots_per_week * weeks)
+                supply += slots
+            if supply >= demand:
+                continue
+            when = "a week" if weeks == 1 and prog.period_weeks == 1 else f"in {weeks} week(s)"
+            span = _week_label(p, period.first_week)
+            short = demand - supply
+            need = _hours(demand, p.clock.slot_minutes)
+            if len(staff) == 1:
+                st = staff[0]
+                own = (st.available & rooms)[lo : lo + days]
+                raw = int(own.sum())
+                longest = max((b - a for d in own for a, b in slot_runs(d)), default=0)
+                short = max(demand - raw, prog.duration - longest if longest < prog.duration else 0)
+                free = _windows_text(p, (st.available & rooms), lo, days)
+                has = f"only {_who(st)} has {'both' if len(prog.roles) == 2 else 'them'}"
+                if len(prog.roles) == 1:
+                    has = f"only {_who(st)} has it"
+                capped = st.max_slots_per_week is not None and st.max_slots_per_week * weeks < int(
+                    _usable(st.available[lo : lo + days], 1).sum()
+                )
+                limit = (
+                    f" and may lead at most {_hours(st.max_slots_per_week, p.clock.slot_minutes)}"
+                    " a week"
+                    if capped and st.max_slots_per_week is not None
+                    else ""
+                )
+                text = (
+                    f"{prog.label} needs {need} {when} led by someone with roles {roles}; {has}, "
+                    f"and in {span} {st.label} is available "
+                    f"{_hours(raw, p.clock.slot_minutes)} ({free}){limit}."
+                )
+                if limit and short <= 0:
+                    per_week = -(-demand // weeks)
+                    fix = (
+                        f"raise {st.id}'s weekly hour limit (max_hours_per_week) to "
+                        f"{_hours(per_week, p.clock.slot_minutes)}, or add a second staff "
+                        f"member with roles {roles}."
+                    )
+                else:
+                    fix = (
+                        f"extend {st.id}'s availability in {span} by "
+                        f"{_hours(short, p.clock.slot_minutes)}, or add a second staff member "
+                        f"with roles {roles}."
+                    )
+            else:
+                who = _names([_who(s) for s in staff])
+                text = (
+                    f"{prog.label} needs {need} {when} led by someone with roles {roles}; "
+                    f"{who} can lead it but have only {_hours(supply, p.clock.slot_minutes)} "
+                    f"between them in {span} (availability and weekly limits)."
+                )
+                fix = (
+                    f"add {_hours(short, p.clock.slot_minutes)} of availability for them in "
+                    f"{span}, or another staff member with roles {roles}."
+                )
+            findings.append(Finding(text, True, prog.id, tuple(s.id for s in staff), fix))
+            break  # one finding per program and house is enough to act on
+    return findings
+
+
+def _closures(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    """A group's sessions in one period cannot overlap: the home must be open long enough."""
+    if not prog.attendees:
+        return []
+    for period in prog.periods:
+        lo, days = period.first_week * 7, (period.end_week - period.first_week) * 7
+        usable = _usable(p.open[lo : lo + days], prog.duration)
+        starts = starts_where_free(p.open[lo : lo + days], prog.duration)
+        # Whole sessions that fit in each open run, summed over the runs.
+        fit = sum((b - a) // prog.duration for d in range(days) for a, b in slot_runs(usable[d]))
+        if fit >= period.count and starts.any():
+            continue
+        span = _week_label(p, period.first_week)
+        first = p.clock.start + dt.timedelta(days=lo)
+        last = first + dt.timedelta(days=days - 1)
+        closures = [
+            b.when.text
+            for b in p.scenario.calendar.closed
+            if b.when.dated
+            and b.when.first is not None
+            and b.when.last is not None
+            and b.when.first <= last
+            and b.when.last >= first
+        ]
+        because = f" (closed: {_names(closures)})" if closures else ""
+        return [
+            Finding(
+                f"{prog.label} needs {period.count} session(s) of "
+                f"{_hours(prog.duration, p.clock.slot_minutes)} in {span}, but the home is open "
+                f"for only {fit} such session(s) that week{because}.",
+                True,
+                prog.id,
+                fix="open the home for longer that week, move the closure, or lower the frequency.",
+            )
+        ]
+    return []
+
+
+def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    """Residents who share no possible time must be in different groups; there must be enough."""
+    findings = []
+    families: dict[int | None, list[int]] = defaultdict(list)
+    for g in p.groups:
+        if g.program == prog.index and g.members is None:
+            families[g.house].append(g.index)
+    for house, groups in families.items():
+        members = p.groups[groups[0]].candidates
+        base = _program_mask(p, prog, house, 2)
+        starts = np.stack(
+            [
+                starts_where_free(base & p.residents[r].free, prog.duration).reshape(-1)
+                for r in members
+            ]
+        ).astype(np.float32)
+        shared = starts @ starts.T  # common possible starts, pairwise
+        # Greedy clique of residents who pairwise share nothing: each needs its own group.
+        apart: list[int] = []
+        for i in np.argsort(shared.sum(axis=1)):
+            if all(shared[i, j] == 0 for j in apart):
+                apart.append(int(i))
+        if len(apart) <= len(groups):
+            continue
+        names = [f"{p.residents[members[i]].label} ({p.residents[members[i]].id})" for i in apart]
+        findings.append(
+            Finding(
+                f"{prog.label}: {_names(names, 6)} share no time when it can run, so each needs "
+                f"a group of their own: {len(apart)} groups, but at most {len(groups)} can be "
+                "formed.",
+                True,
+                prog.id,
+                tuple(p.residents[members[i]].id for i in apart),
+                fix="free a common time for some of them (e.g. an evening session), or run it "
+                "separately for them.",
+            )
+        )
+    return findings
+
+
+def _rooms(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    findings = []
+    features = " + ".join(sorted(prog.features)) or "any room"
+    for g in p.groups:
+        if g.program != prog.index or g.optional:
+            continue
+        rooms = p.room_candidates(prog, g.house)
+        if not rooms:
+            findings.append(
+                Finding(
+                    f"{prog.label} needs a room with {features}; no room has that.",
+                    True,
+                    prog.id,
+                    fix=f"give a room the feature(s) {features}.",
+                )
+            )
+            break
+        size = len(g.members) if g.members is not None else None
+        biggest = max(r.capacity for r in rooms)
+        n = len([x for x in p.groups if x.program == prog.index and x.house == g.house])
+        attendees = len(g.candidates)
+        if size is not None and size + 1 > biggest:
+            who = (
+                "the resident and a facilitator"
+                if size == 1
+                else f"{size} residents and a facilitator"
+            )
+            findings.append(
+                Finding(
+                    f"{prog.label}: no room with {features} holds {who} (largest: "
+                    f"{_names([r.label for r in rooms if r.capacity == biggest])}, "
+                    f"{biggest} people).",
+                    True,
+                    prog.id,
+                    fix=f"use a room for at least {size + 1} people.",
+                )
+            )
+            break
+        if size is None and math.ceil(attendees / max(1, biggest - 1)) > n:
+            max_size = p.groups[g.index].max_size
+            findings.append(
+                Finding(
+                    f"{prog.label}: groups of up to {max_size} residents need a room for "
+                    f"{max_size + 1} people with the facilitator, but the largest room with "
+                    f"{features} holds {biggest}; {attendees} residents would need "
+                    f"{math.ceil(attendees / max(1, biggest - 1))} groups.",
+                    True,
+                    prog.id,
+                    fix=f"allow groups of {biggest - 1} (max_group_size) and staff the extra "
+                    "group, or use a larger room.",
+                )
+            )
+            break
+    return findings
+
+
+def _program_mask(p: Problem, prog: ProgramInfo, house: int | None, people: int) -> Mask:
+    staff = p.clock.empty()
+    for st in p.staff_candidates(prog, house):
+        staff |= st.available
+    return p.open & staff & _room_mask(p, prog, house, people)
+
+
+def _residents(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    """Each attendee needs free time when the program can run, in every period."""
+    findings = []
+    masks: dict[int | None, Mask] = {}
+    for r in prog.attendees:
+        res = p.residents[r]
+        if res.house not in masks:
+            masks[res.house] = _program_mask(p, prog, res.house, 2)
+        base = starts_where_free(masks[res.house], prog.duration).reshape(-1)
+        starts = starts_where_free(masks[res.house] & res.free, prog.duration).reshape(-1)
+        for period in prog.periods:
+            lo, hi = period.first_week * p.clock.week_slots, period.end_week * p.clock.week_slots
+            if starts[lo:hi].sum() >= period.count or base[lo:hi].sum() < period.count:
+                continue  # fine, or the program itself cannot run then (reported elsewhere)
+            span = _week_label(p, period.first_week)
+            hours = _hours(prog.duration, p.clock.slot_minutes)
+            busy = _names(sorted({b.reason or b.when.text for b in p.scenario.residents[r].busy}))
+            findings.append(
+                Finding(
+                    f"{res.label} ({res.id}) has no free {hours} in {span} when {prog.label} "
+                    f"can run (a facilitator and a room free); their commitments: "
+                    f"{busy or 'none listed'}.",
+                    True,
+                    prog.id,
+                    (res.id,),
+                    fix=f"check {res.id}'s busy times, or offer {prog.label} at other times.",
+                )
+            )
+            break
+    return findings
+
+
+def _role_pools(p: Problem) -> list[Finding]:
+    """Programs sharing a pool of staff must fit in the pool's hours over the horizon."""
+    findings = []
+    pools: dict[frozenset[int], list[ProgramInfo]] = defaultdict(list)
+    for prog in p.programs:
+        if not prog.on_call and prog.qualified and prog.attendees:
+            pools[frozenset(prog.qualified)].append(prog)
+    for pool in pools:
+        progs = [prog for q, ps in pools.items() if q <= pool for prog in ps]
+        demand = 0
+        for prog in progs:
+            mandatory = [g for g in p.groups if g.program == prog.index and not g.optional]
+            demand += len(mandatory) * sum(x.count for x in prog.periods) * prog.duration
+        supply = 0
+        for s in pool:
+            st = p.staff[s]
+            free = int(_usable(st.available, 1).sum())
+            if st.max_slots_per_week is not None:
+                free = min(free, st.max_slots_per_week * (p.clock.days // 7))
+            supply += free
+        if demand > supply and len(progs) > 1:
+            staff = [p.staff[s] for s in sorted(pool)]
+            findings.append(
+                Finding(
+                    f"{_names([x.label for x in progs])} together need "
+                    f"{_hours(demand, p.clock.slot_minutes)} over the plan, led by "
+                    f"{_names([_who(s) for s in staff])}, who have at most "
+                    f"{_hours(supply, p.clock.slot_minutes)} (availability and weekly limits).",
+                    True,
+                    None,
+                    tuple(s.id for s in staff),
+                    fix=f"add {_hours(demand - supply, p.clock.slot_minutes)} of staff time "
+                    "(more hours, higher weekly limits, or another staff member).",
+                )
+            )
+    return findings
+
+
+def _static_occurrences(p: Problem, known: list[Finding]) -> list[Finding]:
+    """Occurrences with no possible start, unless a finding already covers their program."""
+    covered = {f.program for f in known if f.blocking}
+    findings = []
+    seen: set[tuple[int, str]] = set()
+    for occ in p.occurrences:
+        series = p.series[occ.series]
+        group = p.groups[series.group]
+        prog = p.programs[series.program]
+        if group.optional or occ.starts or prog.id in covered:
+            continue
+        reason = explain_occurrence(p, occ.index)
+        if (prog.index, reason) in seen:
+            continue
+        seen.add((prog.index, reason))
+        findings.append(Finding(f"{prog.label} ({series.id}): {reason}.", True, prog.id))
+    return findings
+
+
+def _warnings(p: Problem) -> list[Finding]:
+    findings = []
+    for prog in p.programs:
+        if len(prog.qualified) == 1 and prog.attendees:
+            st = p.staff[prog.qualified[0]]
+            findings.append(
+                Finding(
+                    f"Only {_who(st)} can lead {prog.label}; when {st.label} is away it cannot "
+                    "run.",
+                    False,
+                    prog.id,
+                    (st.id,),
+                    fix="train or hire a second person with roles "
+                    f"{' + '.join(sorted(prog.roles))}.",
+                )
+            )
+    for occ in p.occurrences:
+        group = p.groups[p.series[occ.series].group]
+        if len(occ.starts) == 1 and group.members is not None and len(group.members) == 1:
+            res = p.residents[group.members[0]]
+            prog = p.programs[p.series[occ.series].program]
+            findings.append(
+                Finding(
+                    f"{res.label} ({res.id}) has exactly one possible time for {prog.label} "
+                    f"between {p.clock.date_of(occ.lo)} and {p.clock.date_of(occ.hi - 1)}.",
+                    False,
+                    prog.id,
+                    (res.id,),
+                )
+            )
+    return findings
+
+
+# --- one occurrence -------------------------------------------------------------------------
 
 
 def explain_occurrence(p: Problem, o: int) -> str:
@@ -22,14 +482,14 @@ def explain_occurrence(p: Problem, o: int) -> str:
     prog = p.programs[series.program]
     dur = prog.duration
     window = slice(occ.lo, occ.hi)
-    hours = dur * p.clock.slot_minutes / 60
+    hours = _hours(dur, p.clock.slot_minutes)
     when = f"between {p.clock.date_of(occ.lo)} and {p.clock.date_of(occ.hi - 1)}"
 
     def fits(mask: np.ndarray) -> bool:
         return bool(starts_where_free(mask, dur).reshape(-1)[window].any())
 
     if not fits(p.open):
-        return f"the home is not open for {hours:g} hours in a row {when}"
+        return f"the home is not open for {hours} in a row {when} (closures)"
     staff = p.staff_candidates(prog, group.house)
     roles = " + ".join(sorted(prog.roles))
     if not staff:
@@ -37,10 +497,10 @@ def explain_occurrence(p: Problem, o: int) -> str:
     if not any(fits(p.open & s.available) for s in staff):
         return (
             f"no one who can lead it ({_names([s.label for s in staff])}, roles {roles}) "
-            f"is available for {hours:g} hours in a row {when}"
+            f"is available for {hours} in a row {when}"
         )
-    size = len(group.members) if group.members is not None else 2
-    rooms = [r for r in p.room_candidates(prog, group.house)]
+    size = len(group.members) if group.members is not None else 1
+    rooms = p.room_candidates(prog, group.house)
     features = ", ".join(sorted(prog.features)) or "any"
     if not rooms:
         return f"no room has the features {features}"
@@ -51,65 +511,112 @@ def explain_occurrence(p: Problem, o: int) -> str:
             f"(largest: {max(r.capacity for r in rooms)})"
         )
     if not any(fits(p.open & r.available) for r in big):
-        return f"no suitable room ({_names([r.label for r in big])}) is open {hours:g} hours {when}"
-    base = p.open.copy()
-    staff_mask = np.zeros_like(base)
+        return f"no suitable room ({_names([r.label for r in big])}) is open {hours} {when}"
+    staff_mask = np.zeros_like(p.open)
     for s in staff:
         staff_mask |= s.available
-    room_mask = np.zeros_like(base)
+    room_mask = np.zeros_like(p.open)
     for room in big:
         room_mask |= room.available
-    base &= staff_mask & room_mask
+    base = p.open & staff_mask & room_mask
     if not fits(base):
         return (
             f"the times its facilitators ({_names([s.label for s in staff])}) are available "
-            f"never meet a free suitable room for {hours:g} hours {when}"
+            f"never meet a free suitable room for {hours} {when}"
         )
     members = group.members if group.members is not None else ()
     for r in members:
         if not fits(base & p.residents[r].free):
             res = p.residents[r]
             return (
-                f"{res.label} ({res.id}) has no free {hours:g} hours {when} when a facilitator "
+                f"{res.label} ({res.id}) has no free {hours} {when} when a facilitator "
                 "and a room are also free"
             )
     if members and not fits(base & np.logical_and.reduce([p.residents[r].free for r in members])):
-        return f"its {len(members)} residents share no free {hours:g} hours {when}"
-    return (
-        "every time that suits its people and rooms is taken by other sessions "
-        f"{when} (the week is too full for everyone's sessions)"
-    )
+        return f"its {len(members)} residents share no free {hours} {when}"
+    return ""
 
 
-def describe_slot(p: Problem, slot: int) -> str:
-    return f"{p.clock.date_of(slot)} {format_minutes(p.clock.minute_of(slot))}"
+# --- after a solve --------------------------------------------------------------------------
 
 
-# --- check: a fast capacity analysis without a solve ----------------------------------------
-
-
-class Finding:
-    def __init__(self, text: str, blocking: bool):
-        self.text = text
-        self.blocking = blocking
-
-    def __repr__(self) -> str:
-        return f"Finding({self.text!r}, blocking={self.blocking})"
-
-
-def check_capacity(p: Problem) -> list[Finding]:
-    """Occurrences that no time can host, grouped per series, as sentences."""
-    findings: list[Finding] = []
-    seen: set[tuple[int, str]] = set()
-    for occ in p.occurrences:
-        group = p.groups[p.series[occ.series].group]
-        if group.optional or occ.starts:
+def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
+    """Fill in the reason of every unmet session."""
+    blocking: dict[str, Finding] = {}
+    for f in check_capacity(p):
+        if f.blocking and f.program and f.program not in blocking:
+            blocking[f.program] = f
+    out = []
+    series_by_id = {s.id: s for s in p.series}
+    for u in timetable.unmet:
+        if u.program in blocking:
+            out.append(replace(u, reason=blocking[u.program].sentence()))
             continue
-        reason = explain_occurrence(p, occ.index)
-        key = (p.series[occ.series].program, reason)
-        if key in seen:
-            continue
-        seen.add(key)
-        prog = p.programs[p.series[occ.series].program]
-        findings.append(Finding(f"{prog.label}: {reason}.", True))
-    return findings
+        series = series_by_id[u.session]
+        occ = next(
+            (p.occurrences[o] for o in series.occurrences if _period_text(p, o) == u.period),
+            p.occurrences[series.occurrences[0]],
+        )
+        reason = explain_occurrence(p, occ.index) or _competition(p, occ.index, timetable)
+        out.append(replace(u, reason=reason))
+    return out
+
+
+def _period_text(p: Problem, o: int) -> str:
+    occ = p.occurrences[o]
+    return f"{p.clock.date_of(occ.lo)}..{p.clock.date_of(occ.hi - 1)}"
+
+
+def _competition(p: Problem, o: int, timetable: Timetable) -> str:
+    """Every possible start is taken: say by what, counting the blockers over all starts."""
+    occ = p.occurrences[o]
+    series = p.series[occ.series]
+    group = p.groups[series.group]
+    prog = p.programs[series.program]
+    slot = p.clock.slot_minutes
+    busy_staff: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    busy_room: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    busy_res: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for b in timetable.bookings:
+        a = p.clock.slot_of(b.date, b.start)
+        span = (a, a + (b.end - b.start) // slot)
+        for s in b.facilitators:
+            busy_staff[s].append(span)
+        busy_room[b.room].append(span)
+        for r in b.residents:
+            busy_res[r].append(span)
+    for sh in timetable.on_call:
+        a = p.clock.slot_of(sh.date, sh.start)
+        busy_staff[sh.staff].append((a, a + (sh.end - sh.start) // slot))
+
+    def clash(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+        return any(x < b and a < y for x, y in spans)
+
+    staff = p.staff_candidates(prog, group.house)
+    rooms = [r for r in p.room_candidates(prog, group.house)]
+    members = [p.residents[r].id for r in (group.members or ())]
+    counts: Counter[str] = Counter()
+    for start in occ.starts:
+        end = start + prog.duration
+        if all(clash(busy_staff[s.id], start, end) for s in staff):
+            counts["staff"] += 1
+        elif all(clash(busy_room[r.id], start, end) for r in rooms):
+            counts["rooms"] += 1
+        elif any(clash(busy_res[m], start, end) for m in members):
+            counts["residents"] += 1
+        else:
+            counts["hours"] += 1
+    when = f"between {p.clock.date_of(occ.lo)} and {p.clock.date_of(occ.hi - 1)}"
+    if not counts:
+        return f"no time {when} suits everyone involved"
+    top = counts.most_common(1)[0][0]
+    return {
+        "staff": f"at every time it could run {when}, everyone who can lead it "
+        f"({_names([s.label for s in staff])}) is already leading another session or on call; "
+        "more staff hours would let it fit",
+        "rooms": f"at every time it could run {when}, every suitable room "
+        f"({_names([r.label for r in rooms])}) is taken; another room would let it fit",
+        "residents": f"at every time it could run {when}, its residents are in other sessions; "
+        "their week is too full",
+        "hours": f"its facilitators' weekly hour limits are used up {when}",
+    }[top]

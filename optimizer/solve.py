@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .diagnose import explain_occurrence
+from .diagnose import explain_unmet
 from .model.builder import build_model
 from .model.context import Context
 from .problem import Problem
@@ -283,6 +283,7 @@ def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:
     clock = p.clock
     bookings: list[Booking] = []
     unmet_by_series: dict[int, list[int]] = {}
+    absent: list[tuple[int, int]] = []  # (occurrence, resident) of placed group sessions
     for occ in p.occurrences:
         series = p.series[occ.series]
         group = p.groups[series.group]
@@ -299,6 +300,10 @@ def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:
         if not solver.value(v.placed[occ.index]):
             unmet_by_series.setdefault(series.index, []).append(occ.index)
             continue
+        if group.members is None:
+            for r in members:
+                if not solver.value(v.attends[(r, occ.index)]):
+                    absent.append((occ.index, r))
         start = solver.value(v.start[occ.index])
         staff = [s for s, lit in v.facilitator[occ.index].items() if solver.value(lit)]
         rooms = [r for r, lit in v.room[occ.index].items() if solver.value(lit)]
@@ -317,8 +322,11 @@ def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:
             )
         )
     on_call = _on_call_shifts(ctx, solver)
-    unmet = _unmet(ctx, solver, unmet_by_series)
-    return Timetable(sorted(bookings), on_call, unmet)
+    unmet = _unmet(ctx, unmet_by_series, absent)
+    timetable = Timetable(sorted(bookings), on_call, unmet)
+    if timetable.unmet:
+        timetable.unmet = explain_unmet(p, timetable)
+    return timetable
 
 
 def _on_call_shifts(ctx: Context, solver: cp_model.CpSolver) -> list[OnCallShift]:
@@ -367,30 +375,26 @@ def _shift(ctx: Context, c: list[int]) -> OnCallShift:
     )
 
 
-def _unmet(ctx: Context, solver: cp_model.CpSolver, by_series: dict[int, list[int]]) -> list[Unmet]:
+def _unmet(
+    ctx: Context, by_series: dict[int, list[int]], absent: list[tuple[int, int]]
+) -> list[Unmet]:
     p = ctx.problem
-    out = []
+    rows: list[tuple[int, str]] = []  # (occurrence, who)
     for s, occs in sorted(by_series.items()):
-        series = p.series[s]
-        group = p.groups[series.group]
-        prog = p.programs[series.program]
+        group = p.groups[p.series[s].group]
         if group.members is not None and len(group.members) == 1:
             who = p.residents[group.members[0]].id
         else:
             who = f"group {group.name}"
-        for o in occs:
-            occ = p.occurrences[o]
-            period = prog.periods[occ.period]
-            a = p.clock.start + dt.timedelta(weeks=period.first_week)
-            b = p.clock.start + dt.timedelta(weeks=period.end_week, days=-1)
-            out.append(
-                Unmet(
-                    program=prog.id,
-                    session=series.id,
-                    who=who,
-                    period=f"{a}..{b}",
-                    missing=1,
-                    reason=explain_occurrence(p, o),
-                )
-            )
+        rows += [(o, who) for o in occs]
+    rows += [(o, p.residents[r].id) for o, r in absent]
+    out = []
+    for o, who in rows:
+        occ = p.occurrences[o]
+        series = p.series[occ.series]
+        prog = p.programs[series.program]
+        period = prog.periods[occ.period]
+        a = p.clock.start + dt.timedelta(weeks=period.first_week)
+        b = p.clock.start + dt.timedelta(weeks=period.end_week, days=-1)
+        out.append(Unmet(prog.id, series.id, who, f"{a}..{b}", 1, ""))  # reason: diagnose
     return out

@@ -23,7 +23,9 @@ PEER_COUNSELING = {
 
 
 def test_group_therapy_three_times_a_week_same_time_each_week(load):
-    scenario = load(tiny(calendar={"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"}))
+    scenario = load(
+        tiny(calendar={"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"})
+    )
     result, report = solve_checked(scenario)
     assert result.complete and report.complete
     bookings = result.timetable.bookings
@@ -42,7 +44,9 @@ def test_one_on_one_each_resident_twice_a_week(load):
     assert result.complete
     per_resident = Counter(b.residents for b in result.timetable.bookings)
     assert per_resident == {("R01",): 2, ("R02",): 2}
-    assert all(b.room == "office" and b.facilitators == ("peer-1",) for b in result.timetable.bookings)
+    assert all(
+        b.room == "office" and b.facilitators == ("peer-1",) for b in result.timetable.bookings
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +89,12 @@ def test_crisis_on_call_rota_covers_opening_hours(load):
 
 def test_on_call_leaves_the_peer_in_session_uncovered(load):
     """The only peer cannot be on call while leading one-on-ones: coverage dips then."""
-    crisis = {"id": "crisis", "frequency": "as needed", "duration": "30 minutes", "facilitator": "peer"}
+    crisis = {
+        "id": "crisis",
+        "frequency": "as needed",
+        "duration": "30 minutes",
+        "facilitator": "peer",
+    }
     result, report = solve_checked(load(tiny(programs=[PEER_COUNSELING, crisis])))
     assert result.complete
     booked = sum(b.minutes for b in result.timetable.bookings)
@@ -117,19 +126,25 @@ def test_room_too_small_splits_group_or_reports_unmet(load):
 
 
 def test_weekly_hours_cap(load):
-    staff = lambda hours: [{"id": "rivera", "roles": ["clinician"], "max_hours_per_week": hours}]  # noqa: E731
+    def staff(hours):
+        return [{"id": "rivera", "roles": ["clinician"], "max_hours_per_week": hours}]
+
     assert _complete(load, staff=staff(3))
     assert not _complete(load, staff=staff(2))
 
 
 def test_staff_availability(load):
-    staff = lambda days: [{"id": "rivera", "roles": ["clinician"], "available": f"{days} 09:00-10:00"}]  # noqa: E731
+    def staff(days):
+        return [{"id": "rivera", "roles": ["clinician"], "available": f"{days} 09:00-10:00"}]
+
     assert _complete(load, staff=staff("Mon,Wed,Fri"))
     assert not _complete(load, staff=staff("Mon,Wed"))
 
 
 def test_resident_busy_blocks(load):
-    residents = lambda busy: [{"id": "R01", "busy": busy}, {"id": "R02"}]  # noqa: E731
+    def residents(busy):
+        return [{"id": "R01", "busy": busy}, {"id": "R02"}]
+
     assert _complete(load, residents=residents(["Mon-Thu 09:00-17:00"]))  # 5 days open, 3 needed
     assert not _complete(load, residents=residents(["Mon-Fri 09:00-16:30"]))  # 30 min left a day
 

@@ -1,0 +1,182 @@
+"""Impossible scenarios, one per reason: ``check`` names the reason, the program and the
+people, and ``solve`` writes a validator-clean timetable with the same reason in unmet.csv."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from optimizer.diagnose import check_capacity
+from optimizer.problem import build_problem
+
+from .conftest import ROOT, TINY, solve_checked, tiny
+
+TRAUMA = {
+    "id": "trauma-group",
+    "name": "Specialized Group Therapy",
+    "frequency": "once a week",
+    "duration": "1.5 hours",
+    "facilitator": ["clinician", "trauma"],
+    "attendees": "all",
+    "room": "group",
+}
+ONE_ON_ONE = {
+    "id": "peer-counseling",
+    "name": "One-on-One Peer Counseling",
+    "frequency": "twice a week",
+    "duration": "45 minutes",
+    "facilitator": "peer",
+    "attendees": "each",
+    "room": "private",
+}
+GROUP = TINY["programs"][0]
+
+CASES = {
+    "no qualified facilitator": (
+        tiny(
+            staff=[
+                {"id": "rivera", "name": "Dr. Ana Rivera", "roles": ["clinician"]},
+                {"id": "kim", "name": "Lee Kim", "roles": ["trauma"]},
+            ],
+            programs=[TRAUMA],
+        ),
+        ["Specialized Group Therapy", "clinician + trauma", "no staff member has both"],
+    ),
+    "facilitator without enough hours": (
+        tiny(
+            staff=[
+                {
+                    "id": "rivera",
+                    "name": "Dr. Ana Rivera",
+                    "roles": ["clinician", "trauma"],
+                    "available": "Fri 16:00-17:00",
+                }
+            ],
+            programs=[TRAUMA],
+        ),
+        [
+            "Specialized Group Therapy",
+            "Dr. Ana Rivera (rivera)",
+            "1 hour",
+            "Fri 16:00-17:00",
+            "by 30 minutes",
+        ],
+    ),
+    "group with no common time": (
+        tiny(
+            residents=[
+                {"id": "R01", "name": "Jordan P.", "busy": "Tue-Fri"},
+                {"id": "R02", "name": "Alex M.", "busy": ["Mon", "Wed-Fri"]},
+                {"id": "R03", "name": "Casey L.", "busy": ["Mon-Tue", "Thu-Fri"]},
+            ],
+            programs=[dict(GROUP, frequency="once a week")],
+        ),
+        ["Group Therapy", "Jordan P. (R01)", "Alex M. (R02)", "Casey L. (R03)", "share no time"],
+    ),
+    "room too small for the groups": (
+        tiny(
+            residents=[{"id": f"R0{i}", "name": f"Resident {i}."} for i in range(1, 10)],
+            rooms=[{"id": "group-room", "capacity": 4, "features": ["group"]}],
+            programs=[dict(GROUP, frequency="once a week", max_group_size=9)],
+        ),
+        ["Group Therapy", "holds 4", "groups of 3"],
+    ),
+    "resident with no free time": (
+        tiny(
+            residents=[
+                {"id": "R01", "name": "Jordan P.", "busy": {"when": "Mon-Fri", "reason": "job"}},
+                {"id": "R02", "name": "Alex M."},
+            ],
+            programs=[ONE_ON_ONE],
+        ),
+        ["Jordan P. (R01)", "One-on-One Peer Counseling", "job"],
+    ),
+    "weekly hours cap too low": (
+        tiny(
+            staff=[
+                {"id": "peer-1", "name": "Sam Peer", "roles": ["peer"], "max_hours_per_week": 2}
+            ],
+            programs=[ONE_ON_ONE],
+        ),
+        [
+            "One-on-One Peer Counseling",
+            "Sam Peer (peer-1)",
+            "at most 2 hours a week",
+            "weekly hour limit",
+        ],
+    ),
+    "closure removes a needed day": (
+        tiny(
+            calendar={
+                "start": "2026-12-07",
+                "weeks": 2,
+                "open": "Mon-Fri 09:00-10:00",
+                "closed": ["2026-12-09"],
+            },
+            programs=[dict(GROUP, frequency="5 times a week")],
+        ),
+        ["Group Therapy", "the week of 2026-12-07", "open for only 4", "2026-12-09"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_names_the_reason(load, case):
+    data, words = CASES[case]
+    findings = [f for f in check_capacity(build_problem(load(data))) if f.blocking]
+    assert findings, f"{case}: no blocking finding"
+    text = findings[0].sentence()
+    for word in words:
+        assert word in text, f"{case}: {word!r} missing from: {text}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_solve_reports_the_same_reason(load, case):
+    data, words = CASES[case]
+    result, report = solve_checked(load(data), time_limit=5)
+    assert not result.complete and not report.complete
+    reasons = " ".join(u.reason for u in result.timetable.unmet)
+    for word in words:
+        assert word in reasons, f"{case}: {word!r} missing from unmet reasons: {reasons}"
+
+
+def test_cli_solve_exit_3_writes_unmet_csv(write_scenario, tmp_path: Path):
+    data, _ = CASES["weekly hours cap too low"]
+    out = tmp_path / "run"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "optimizer",
+            "solve",
+            str(write_scenario(data)),
+            "--out",
+            str(out),
+            "--time-limit",
+            "5",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "Not placed:" in done.stdout and "Sam Peer" in done.stdout
+    rows = list(csv.DictReader((out / "unmet.csv").open()))
+    assert rows and {r["program"] for r in rows} == {"peer-counseling"}
+    assert all("weekly hour limit" in r["reason"] for r in rows)
+
+
+def test_check_on_the_default_scenario_has_no_blocking_finding():
+    done = subprocess.run(
+        [sys.executable, "-m", "optimizer", "check", "scenarios/mission-recovery.yaml"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Nothing blocks a complete timetable" in done.stdout
