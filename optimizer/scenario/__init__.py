@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .references import check_references
-from .schema import Scenario
+from .schema import Scenario, shown
 from .source import Issue, ScenarioError, SourceMap, format_path, read_yaml
 
 __all__ = ["Issue", "Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
@@ -25,7 +26,13 @@ def load_scenario(path: str | Path) -> Scenario:
 def parse_scenario(data: Any, source: SourceMap) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(
-            [source.issue((), "expected a scenario: a mapping with name, calendar, rooms, ...")]
+            [
+                source.issue(
+                    (),
+                    f"expected a scenario: the fields name, calendar, rooms, staff and programs "
+                    f"at the top level, got {shown(data)}",
+                )
+            ]
         )
     try:
         scenario = Scenario.model_validate(data)
@@ -65,26 +72,125 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     return model if isinstance(model, type) else None
 
 
+def _field_info(loc: tuple[Any, ...]) -> FieldInfo | None:
+    """The pydantic field at ``loc``, if there is one (``loc`` may end in a list index)."""
+    names = list(loc)
+    while names and isinstance(names[-1], int):
+        names.pop()
+    if not names:
+        return None
+    owner = _model_at(tuple(names[:-1]))
+    return owner.model_fields.get(str(names[-1])) if owner else None
+
+
+def _range_words(loc: tuple[Any, ...], whole: bool) -> str:
+    """' from 1 to 52', ' of at least 1', ' greater than 0': the field's bounds, in words."""
+    info = _field_info(loc)
+    if info is None:
+        return ""
+    low: Any = None
+    high: Any = None
+    low_open = high_open = False
+    for meta in info.metadata:
+        for attr in ("ge", "gt", "le", "lt"):
+            bound = getattr(meta, attr, None)
+            if bound is None:
+                continue
+            if attr in ("ge", "gt"):
+                low, low_open = bound, attr == "gt"
+            else:
+                high, high_open = bound, attr == "lt"
+    if whole and low_open and isinstance(low, int):
+        low, low_open = low + 1, False
+    if whole and high_open and isinstance(high, int):
+        high, high_open = high - 1, False
+
+    def num(x: Any) -> str:
+        return f"{x:,}" if isinstance(x, int) else str(x)
+
+    if low is not None and high is not None and not low_open and not high_open:
+        return f" from {num(low)} to {num(high)}"
+    parts = []
+    if low is not None:
+        parts.append(f"greater than {num(low)}" if low_open else f"of at least {num(low)}")
+    if high is not None:
+        parts.append(f"less than {num(high)}" if high_open else f"at most {num(high)}")
+    if len(parts) == 1 and high is not None and not high_open:
+        parts[0] = "of " + parts[0]
+    return " " + " and ".join(parts) if parts else ""
+
+
+def _is_whole(loc: tuple[Any, ...]) -> bool:
+    info = _field_info(loc)
+    ann = info.annotation if info else None
+    return ann is int or int in getattr(ann, "__args__", ())
+
+
+_LIST_HINT = "(one item per line starting with '- ', or [a, b])"
+
+
+def _plain_message(err: Any, loc: tuple[Any, ...]) -> str:
+    """Say what was expected, in the words of someone who writes the YAML, not pydantic's."""
+    kind: str = err["type"]
+    ctx = err.get("ctx") or {}
+    given = err.get("input")
+    got = f", got {shown(given)}"
+    whole = _is_whole(loc)
+    if kind == "extra_forbidden":
+        owner = _model_at(loc[:-1])
+        fields = sorted(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown field {loc[-1]!r}{hint}; expected one of: {', '.join(fields)}"
+    if kind == "missing":
+        return f"the required field {loc[-1]!r} is missing"
+    if kind in ("value_error", "assertion_error"):
+        return str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if kind.startswith("int_") or (kind in ("greater_than", "greater_than_equal", "less_than",
+                                            "less_than_equal") and whole):  # fmt: skip
+        return f"expected a whole number{_range_words(loc, True)}{got}"
+    if kind.startswith("float_") or kind in (
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "finite_number",
+    ):
+        return f"expected a number{_range_words(loc, False)}{got}"
+    if kind in ("string_type", "string_unicode"):
+        return f"expected text{got}"
+    if kind == "string_too_long":
+        return f"expected at most {ctx.get('max_length')} characters, got {len(str(given))}"
+    if kind == "string_too_short":
+        return "expected some text, got an empty text"
+    if kind in ("list_type", "tuple_type", "iterable_type"):
+        return f"expected a list {_LIST_HINT}{got}"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"expected at least {n} item{'s' if n != 1 else ''} {_LIST_HINT}, got none"
+    if kind == "too_long":
+        return f"expected at most {ctx.get('max_length')} items"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        owner = _model_at(loc)
+        names = ", ".join(sorted(owner.model_fields)) if owner else ""
+        with_fields = f" with the fields {names}" if names else ""
+        return f"expected a mapping (field: value pairs){with_fields}{got}"
+    if kind == "literal_error":
+        return f"expected {ctx.get('expected', 'one of the listed values')}{got}"
+    if kind.startswith("date_"):
+        return f"expected a date written YYYY-MM-DD such as 2026-12-07{got}"
+    msg = str(err["msg"]).replace("Input should be", "expected")
+    return f"{msg}{got}"
+
+
 def _issues_from_pydantic(exc: ValidationError, source: SourceMap) -> list[Issue]:
-    issues = []
+    issues: list[Issue] = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if isinstance(p, int | str))
-        kind = err["type"]
-        msg = err["msg"]
-        if kind == "extra_forbidden":
-            owner = _model_at(loc[:-1])
-            fields = sorted(owner.model_fields) if owner else []
-            close = difflib.get_close_matches(str(loc[-1]), fields, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            msg = f"unknown field {loc[-1]!r}{hint}; expected one of: {', '.join(fields)}"
-        elif kind == "missing":
-            msg = f"the required field {loc[-1]!r} is missing"
-        elif kind in ("value_error", "assertion_error"):
-            msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        msg = _plain_message(err, loc)
+        if err["type"] == "missing":  # a missing field is, of course, not in the file
+            loc = (*source.as_written(loc[:-1]), loc[-1]) if loc else loc
         else:
-            given = err.get("input")
-            if not isinstance(given, dict | list) and given is not None:
-                msg = f"{msg} (got {given!r})"
-        line = source.line_of(loc)
-        issues.append(Issue(source.file, line, format_path(loc), msg))
-    return issues
+            loc = source.as_written(loc)
+        issues.append(Issue(source.file, source.line_of(loc), format_path(loc), msg))
+    return sorted(issues, key=lambda i: i.line if i.line is not None else 0)

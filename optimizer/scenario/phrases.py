@@ -95,15 +95,22 @@ def parse_frequency(text: str) -> Frequency:
         "on-call": Frequency(0, 1, as_needed=True),
         "weekly": Frequency(1, 1),
         "once weekly": Frequency(1, 1),
+        "every week": Frequency(1, 1),
         "bi-weekly": Frequency(1, 2),
         "biweekly": Frequency(1, 2),
         "bi weekly": Frequency(1, 2),
         "fortnightly": Frequency(1, 2),
         "every other week": Frequency(1, 2),
         "monthly": Frequency(1, 4),
+        "every month": Frequency(1, 4),
     }
     if s in fixed:
         return fixed[s]
+    if re.fullmatch(r"\d+", s):
+        raise ValueError(
+            f"{raw!r} is a number but not a frequency; say how often, e.g. "
+            f'"{s} times a week" or "once every {s} weeks"'
+        )
     number = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)"
     times_part = rf"(?:(once|twice)|{number} ?(?:times?|x|sessions?))"
     m = re.fullmatch(
@@ -126,10 +133,18 @@ def parse_frequency(text: str) -> Frequency:
 
 
 def _checked_frequency(raw: str, times: int, weeks: int) -> Frequency:
-    if times < 1 or weeks < 1:
-        raise ValueError(f"{raw!r}: a frequency needs at least one session in at least one week")
+    if times < 1:
+        raise ValueError(
+            f'{raw!r} means no sessions at all; expected at least one, e.g. "once a week" '
+            "(to drop the program, remove it)"
+        )
+    if weeks < 1:
+        raise ValueError(f'{raw!r}: the period must be at least one week, e.g. "every 2 weeks"')
     if times > 50:
-        raise ValueError(f"{raw!r}: more than 50 sessions in one period is not a weekly program")
+        raise ValueError(
+            f"{raw!r} is more than 50 sessions in one period; expected at most 50, e.g. "
+            '"3 times a week"'
+        )
     return Frequency(times, weeks)
 
 
@@ -138,24 +153,34 @@ def _checked_frequency(raw: str, times: int, weeks: int) -> Frequency:
 DURATION_EXAMPLES = '"1 hour", "1.5 hours", "45 minutes", "90 min", "1h30"'
 
 
-def parse_duration(text: str | int | float) -> int:
+def parse_duration(text: str | int | float | None) -> int:
     """Return whole minutes for "1 hour", "1.5 hours", "45 minutes", "90 min", "1h30", "1:30"."""
-    if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
+    if text is None:
+        raise ValueError(f"the duration is empty; expected e.g. {DURATION_EXAMPLES}")
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        shown = str(text).lower() if isinstance(text, bool) else type(text).__name__
+        raise ValueError(f"{shown} is not a duration; expected e.g. {DURATION_EXAMPLES}")
     if isinstance(text, int | float):
         minutes = float(text)  # a bare number means minutes
     else:
         s = re.sub(r"\s+", " ", str(text).strip().lower())
-        parsed = _duration_minutes(s)
+        negative = s.startswith("-")
+        parsed = _duration_minutes(s.removeprefix("-").strip() if negative else s)
         if parsed is None:
             raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
-        minutes = parsed
+        minutes = -parsed if negative else parsed
+    if minutes != minutes or minutes in (float("inf"), float("-inf")):
+        raise ValueError(f"{text!r} is not a duration; expected e.g. {DURATION_EXAMPLES}")
+    minutes = round(minutes, 6)  # 1.1 hours is 66 minutes, not 66.00000000000001
     if minutes <= 0:
-        raise ValueError(f"{text!r}: a duration must be longer than zero")
+        raise ValueError(f'{text!r}: a duration must be longer than zero, e.g. "45 minutes"')
     if minutes != int(minutes):
-        raise ValueError(f"{text!r} is not a whole number of minutes")
+        raise ValueError(
+            f"{text!r} is not a whole number of minutes; expected e.g. {DURATION_EXAMPLES} "
+            "(a bare number means minutes)"
+        )
     if minutes > 24 * 60:
-        raise ValueError(f"{text!r}: a session cannot last longer than a day")
+        raise ValueError(f"{text!r}: a session cannot last longer than a day (24 hours)")
     return int(minutes)
 
 
@@ -221,7 +246,9 @@ def _parse_clock(s: str, *, what: str, raw: str) -> int:
         raise ValueError(f"{raw!r}: {s!r} is not a time of day; expected HH:MM such as 09:00")
     hours, minutes = int(m.group(1)), int(m.group(2) or 0)
     if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
-        raise ValueError(f"{raw!r}: {s!r} is not a time of day between 00:00 and 24:00")
+        raise ValueError(
+            f"{raw!r}: {s!r} is not a time of day; expected HH:MM between 00:00 and 24:00"
+        )
     return hours * 60 + minutes
 
 
@@ -236,13 +263,16 @@ def _parse_clock_range(s: str, raw: str) -> tuple[int, int]:
     if end <= start:
         raise ValueError(
             f"{raw!r}: the window ends ({m.group(2)}) before or when it starts ({m.group(1)}); "
-            "a window cannot run past midnight, so split it in two"
+            "expected the end after the start. A window cannot run past midnight, so split it "
+            'in two, e.g. "Fri 22:00-24:00" and "Sat 00:00-02:00"'
         )
     return start, end
 
 
 def _parse_days(s: str, raw: str) -> frozenset[int]:
     s = s.lower()
+    if not s:
+        raise ValueError(f"{raw!r} names no days; expected e.g. {WINDOW_EXAMPLES}")
     if s in _DAY_GROUPS:
         return _DAY_GROUPS[s]
     days: set[int] = set()
@@ -271,13 +301,15 @@ def _parse_date(s: str, raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(s)
     except ValueError:
-        raise ValueError(f"{raw!r}: {s!r} is not a date; expected YYYY-MM-DD") from None
+        what = f"{raw!r}" if s == raw.strip() else f"{raw!r}: {s!r}"
+        raise ValueError(f"{what} is not a date; expected YYYY-MM-DD such as 2026-12-25") from None
 
 
 def parse_window(text: str) -> Window:
     """Parse a weekly window ("Mon-Fri 09:00-17:00") or a dated one ("2026-12-21 13:00-17:00")."""
     raw = str(text)
     s = re.sub(r"\s+", " ", raw.strip())
+    s = re.sub(r" ?, ?", ",", s)  # "Mon, Wed 18:00-20:00" is "Mon,Wed 18:00-20:00"
     if not s:
         raise ValueError(f"an empty text is not a time window; expected e.g. {WINDOW_EXAMPLES}")
     m = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})(?: ?\.\. ?(\d{4}-\d{1,2}-\d{1,2}))?(?: (.+))?", s)

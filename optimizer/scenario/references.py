@@ -81,22 +81,37 @@ def check_references(scenario: Scenario, source: SourceMap) -> list[Issue]:
                 f"{_known('tracks', tracks)}",
             )
         if att.kind == "list":
+            listed: dict[str, int] = {}
             for j, rid in enumerate(att.ids):
                 if rid not in resident_ids:
                     add(
                         ("programs", i, "attendees", j),
-                        f"unknown resident {rid!r}{_suggest(rid, resident_ids)}",
+                        f"unknown resident {rid!r}{_suggest(rid, resident_ids)}; "
+                        f"{_known('resident ids', resident_ids)}",
                     )
-            if len(set(att.ids)) != len(att.ids):
-                add(("programs", i, "attendees"), "a resident is listed twice")
+                if rid in listed:
+                    add(
+                        ("programs", i, "attendees", j),
+                        f"resident {rid!r} is listed twice (also item {listed[rid] + 1}); "
+                        "list each resident once",
+                    )
+                listed.setdefault(rid, j)
 
     if houses:
         for i, room in enumerate(scenario.rooms):
             if room.house is None:
-                add(("rooms", i, "house"), "rooms must all name their house once any does")
+                add(
+                    ("rooms", i, "house"),
+                    f"this room names no house; expected one of: {', '.join(sorted(houses))} "
+                    "(once any room or resident names a house, all must)",
+                )
         for i, res in enumerate(scenario.residents):
             if res.house is None:
-                add(("residents", i, "house"), "residents must all name their house once any does")
+                add(
+                    ("residents", i, "house"),
+                    f"this resident names no house; expected one of: {', '.join(sorted(houses))} "
+                    "(once any room or resident names a house, all must)",
+                )
         for i, st in enumerate(scenario.staff):
             for j, house in enumerate(st.houses or []):
                 if house not in houses:
@@ -108,5 +123,9 @@ def check_references(scenario: Scenario, source: SourceMap) -> list[Issue]:
     else:
         for i, st in enumerate(scenario.staff):
             if st.houses:
-                add(("staff", i, "houses"), "no room or resident names a house")
-    return issues
+                add(
+                    ("staff", i, "houses"),
+                    "no room or resident names a house, so there are no houses to choose from; "
+                    "remove 'houses' or give every room and resident a 'house'",
+                )
+    return sorted(issues, key=lambda issue: issue.line if issue.line is not None else 0)

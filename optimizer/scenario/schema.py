@@ -21,7 +21,15 @@ from pydantic import (
     model_validator,
 )
 
-from .phrases import Frequency, Window, parse_duration, parse_frequency, parse_window
+from .phrases import (
+    DURATION_EXAMPLES,
+    FREQUENCY_EXAMPLES,
+    Frequency,
+    Window,
+    parse_duration,
+    parse_frequency,
+    parse_window,
+)
 
 MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 200
@@ -32,14 +40,28 @@ def _as_list(value: Any) -> Any:
     """A single item may be written where a list is expected: "Mon-Fri 09:00-17:00"."""
     if value is None:
         return []
-    if isinstance(value, str | dict):
-        return [value]
-    return value
+    if isinstance(value, list | tuple):
+        return value
+    return [value]
+
+
+def shown(value: Any) -> str:
+    """How a wrong value is shown in a message: short, and in the words of the YAML file."""
+    if value is None:
+        return "nothing (the value is empty)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping (field: value pairs)"
+    if isinstance(value, list | tuple):
+        return "a list"
+    text = repr(value.isoformat() if isinstance(value, dt.date) else value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _clean_text(value: Any, *, limit: int, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"expected {what} as text")
+        raise ValueError(f"expected {what} as text, got {shown(value)}")
     text = str(value).strip()
     if not text:
         raise ValueError(f"{what} cannot be empty")
@@ -65,7 +87,7 @@ def _window(value: Any) -> Window:
         value = value.isoformat()
     if not isinstance(value, str):
         raise ValueError(
-            f'expected a time window as text such as "Mon-Fri 09:00-17:00", got {value!r}'
+            f'expected a time window as text such as "Mon-Fri 09:00-17:00", got {shown(value)}'
         )
     return parse_window(value)
 
@@ -73,10 +95,27 @@ def _window(value: Any) -> Window:
 def _frequency(value: Any) -> Frequency:
     if isinstance(value, Frequency):
         return value
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"expected a frequency such as {FREQUENCY_EXAMPLES}, got {shown(value)}")
     return parse_frequency(str(value))
 
 
+def _whole_number(value: Any) -> Any:
+    """YAML reads yes/no/true/false as booleans; pydantic would take them as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {shown(value)}")
+    return value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {shown(value)}")
+    return value
+
+
 def _duration(value: Any) -> int:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+        raise ValueError(f"expected a duration such as {DURATION_EXAMPLES}, got {shown(value)}")
     return parse_duration(value)
 
 
@@ -89,6 +128,8 @@ FrequencyField = Annotated[
     Frequency, BeforeValidator(_frequency), PlainSerializer(lambda f: f.describe())
 ]
 Minutes = Annotated[int, BeforeValidator(_duration)]
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Number = Annotated[float, BeforeValidator(_number)]
 
 
 class Strict(BaseModel):
@@ -104,7 +145,14 @@ class TimedBlock(Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
-        return {"when": value} if isinstance(value, str | dt.date) else value
+        if isinstance(value, str | dt.date):
+            return {"when": value}
+        if not isinstance(value, dict | TimedBlock):
+            raise ValueError(
+                'expected a time window such as "2026-12-09 14:00-15:30" or '
+                f'{{when: "2026-12-09 14:00-15:30", reason: court date}}, got {shown(value)}'
+            )
+        return value
 
 
 TimedBlocks = Annotated[list[TimedBlock], BeforeValidator(_as_list)]
@@ -112,21 +160,23 @@ TimedBlocks = Annotated[list[TimedBlock], BeforeValidator(_as_list)]
 
 class Calendar(Strict):
     start: dt.date = Field(description="A Monday; week 1 starts here")
-    weeks: int = Field(default=4, ge=1, le=52)
+    weeks: WholeNumber = Field(default=4, ge=1, le=52)
     open: Windows = Field(description="When the home runs sessions")
-    slot_minutes: int = Field(default=15, ge=5, le=60)
+    slot_minutes: WholeNumber = Field(default=15, ge=5, le=60)
     closed: TimedBlocks = Field(default_factory=list)
     timezone: str | None = None
 
     @field_validator("start", mode="before")
     @classmethod
     def _date(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError(f"{value!r} is not a date; expected YYYY-MM-DD") from None
-        return value
+                pass
+        raise ValueError(f"{shown(value)} is not a date; expected YYYY-MM-DD such as 2026-12-07")
 
     @field_validator("start")
     @classmethod
@@ -142,7 +192,7 @@ class Calendar(Strict):
     @field_validator("slot_minutes")
     @classmethod
     def _divides_day(cls, value: int) -> int:
-        if 60 % value:
+        if value <= 0 or 60 % value:
             raise ValueError(f"{value} does not divide an hour; use 5, 10, 15, 20, 30 or 60")
         return value
 
@@ -181,7 +231,9 @@ class Calendar(Strict):
 class Room(Strict):
     id: Id
     name: Name | None = None
-    capacity: int = Field(gt=0, le=10_000, description="Everyone in the room, staff included")
+    capacity: WholeNumber = Field(
+        gt=0, le=10_000, description="Everyone in the room, staff included"
+    )
     features: Labels = Field(default_factory=list)
     available: Windows | None = None
     unavailable: TimedBlocks = Field(default_factory=list)
@@ -198,10 +250,10 @@ class Staff(Strict):
     roles: Labels = Field(min_length=1)
     available: Windows | None = None
     unavailable: TimedBlocks = Field(default_factory=list)
-    max_hours_per_week: float | None = Field(default=None, gt=0, le=168)
+    max_hours_per_week: Number | None = Field(default=None, gt=0, le=168)
     prefers: Windows = Field(default_factory=list)
     avoids: Windows = Field(default_factory=list)
-    hourly_cost: float | None = Field(default=None, ge=0)
+    hourly_cost: Number | None = Field(default=None, ge=0)
     houses: Labels | None = None
 
     @property
@@ -243,9 +295,15 @@ def _attendees(value: Any) -> Any:
     if isinstance(value, Attendees | dict):
         return value
     if isinstance(value, list):
-        return {"kind": "list", "ids": tuple(_id(v) for v in value)}
+        ids = []
+        for i, item in enumerate(value):
+            try:
+                ids.append(_id(item))
+            except ValueError as exc:
+                raise ValueError(f"item {i + 1} of the list: {exc}") from None
+        return {"kind": "list", "ids": tuple(ids)}
     if not isinstance(value, str):
-        raise ValueError(f"expected {ATTENDEES_EXAMPLES}")
+        raise ValueError(f"expected {ATTENDEES_EXAMPLES}, got {shown(value)}")
     s = value.strip()
     one_each = False
     low = s.lower()
@@ -270,7 +328,7 @@ class Program(Strict):
     attendees: Annotated[Attendees, BeforeValidator(_attendees)] = Field(
         default_factory=lambda: Attendees(kind="all")
     )
-    max_group_size: int | None = Field(default=None, gt=0, le=10_000)
+    max_group_size: WholeNumber | None = Field(default=None, gt=0, le=10_000)
     room: Labels = Field(default_factory=list, description="Room features the session needs")
 
     @property
@@ -281,27 +339,35 @@ class Program(Strict):
 class Goals(Strict):
     """Weights of the soft goals (0 switches a goal off) and their few parameters."""
 
-    unplaced_session: int = Field(default=1000, ge=1)
-    on_call_gap: int = Field(default=20, ge=0)
-    on_call_handover: int = Field(default=1, ge=0)
-    same_time_every_week: int = Field(default=30, ge=0)
-    spread_days: int = Field(default=10, ge=0)
-    same_facilitator: int = Field(default=10, ge=0)
-    extra_group: int = Field(default=50, ge=0)
-    late_evening: int = Field(default=1, ge=0)
+    unplaced_session: WholeNumber = Field(default=10000, ge=1)
+    on_call_gap: WholeNumber = Field(default=20, ge=0)
+    on_call_handover: WholeNumber = Field(default=1, ge=0)
+    same_time_every_week: WholeNumber = Field(default=1000, ge=0)
+    spread_days: WholeNumber = Field(default=10, ge=0)
+    same_facilitator: WholeNumber = Field(default=10, ge=0)
+    extra_group: WholeNumber = Field(default=50, ge=0)
+    late_evening: WholeNumber = Field(default=1, ge=0)
     late_evening_after: Annotated[int, BeforeValidator(lambda v: _clock(v))] = 19 * 60
-    resident_daily_load: int = Field(default=5, ge=0)
-    max_sessions_per_day: int = Field(default=3, ge=1)
-    staff_preferences: int = Field(default=2, ge=0)
+    resident_daily_load: WholeNumber = Field(default=5, ge=0)
+    max_sessions_per_day: WholeNumber = Field(default=3, ge=1)
+    fair_load: WholeNumber = Field(default=1, ge=0)
+    staff_preferences: WholeNumber = Field(default=2, ge=0)
 
 
 def _clock(value: Any) -> int:
+    expected = f'{shown(value)} is not a time of day; expected HH:MM such as "19:00"'
     if isinstance(value, int) and not isinstance(value, bool):
+        # minutes after midnight (the scenario file gives text: source.py keeps 19:00 as written)
+        if not 0 <= value <= 24 * 60:
+            raise ValueError(expected)
         return value
     m = re.fullmatch(r"(\d{1,2}):(\d\d)", str(value).strip())
     if not m or int(m.group(1)) > 24 or int(m.group(2)) >= 60:
-        raise ValueError(f"{value!r} is not a time of day; expected HH:MM such as 19:00")
-    return int(m.group(1)) * 60 + int(m.group(2))
+        raise ValueError(expected)
+    minutes = int(m.group(1)) * 60 + int(m.group(2))
+    if minutes > 24 * 60:
+        raise ValueError(expected)
+    return minutes
 
 
 class Scenario(Strict):
