@@ -18,6 +18,7 @@ from .diagnose import check_capacity
 from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
 from .problem import build_problem
 from .scenario import ScenarioError, load_scenario
+from .score import score_card
 from .solve import Settings, solve
 from .summary import build_summary, summary_json, summary_text
 from .timetable import (
@@ -126,7 +127,8 @@ def _solve(args: argparse.Namespace) -> int:
     )
     result = solve(problem, settings, progress)
     report = validate(scenario, result.timetable) if result.timetable else None
-    summary = build_summary(problem, result, report, args.scenario)
+    card = score_card(scenario, result.timetable, report) if result.timetable and report else None
+    summary = build_summary(problem, result, report, args.scenario, card)
 
     run = RunFolder(final)
     try:
@@ -153,7 +155,7 @@ def _solve(args: argparse.Namespace) -> int:
 def _write_reports(run: RunFolder, problem: Any, result: Any, report: Any, summary: Any) -> None:
     """Staff-facing outputs (HTML, PDFs, calendars, workbook) where the reports package has them."""
     try:
-        from .reports import write_reports  # type: ignore[attr-defined]
+        from .reports import write_reports
     except ImportError:
         return
     write_reports(run, problem, result, report, summary)

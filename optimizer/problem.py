@@ -128,6 +128,7 @@ class ResidentInfo:
     house: int | None
     tracks: frozenset[str]
     free: Mask
+    dated_busy: Mask  # one-off appointments: the weeks they fall in may move a session
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,7 @@ def build_problem(scenario: Scenario) -> Problem:
             house_index[r.house] if r.house else None,
             frozenset(r.tracks),
             ~clock.mask(_blocks(r.busy), widen=True),
+            clock.mask([b.when for b in r.busy if b.when.dated], widen=True),
         )
         for i, r in enumerate(scenario.residents)
     )

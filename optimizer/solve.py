@@ -7,8 +7,9 @@ import datetime as dt
 import signal
 import threading
 import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +18,7 @@ from ortools.sat.python import cp_model
 from .diagnose import explain_unmet
 from .model.builder import build_model
 from .model.context import Context
-from .problem import Problem
+from .problem import Occurrence, Problem
 from .timetable import Booking, OnCallShift, Timetable, Unmet
 
 
@@ -81,25 +82,37 @@ class Result:
 Progress = Callable[[str], None]
 
 
+class _Counter:
+    """Counts timetables across all steps and makes each step's progress callback."""
+
+    def __init__(self, started: float, report: Progress | None):
+        self.started = started
+        self.report = report
+        self.first: float | None = None
+        self.count = 0
+
+    def callback(self, ctx: Context, quiet: bool) -> _Progress:
+        return _Progress(ctx, None if quiet else self.report, self.started, self)
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
-    def __init__(self, ctx: Context, report: Progress | None, started: float):
+    def __init__(self, ctx: Context, report: Progress | None, started: float, counter: _Counter):
         super().__init__()
         self.ctx = ctx
         self.report = report
         self.started = started
-        self.first: float | None = None
-        self.count = 0
+        self.counter = counter
 
     def on_solution_callback(self) -> None:
         now = time.monotonic() - self.started
-        self.count += 1
-        if self.first is None:
-            self.first = now
+        self.counter.count += 1
+        if self.counter.first is None:
+            self.counter.first = now
         if self.report is None:
             return
         unplaced = _term_value(self.ctx, "unplaced_session", self.value)
         self.report(
-            f"  {now:6.1f} s  timetable {self.count}: score {self.objective_value:,.0f} "
+            f"  {now:6.1f} s  timetable {self.counter.count}: score {self.objective_value:,.0f} "
             f"(best possible {self.best_objective_bound:,.0f}), "
             f"{unplaced} resident-session(s) not placed"
         )
@@ -166,70 +179,179 @@ def _make_solver(settings: Settings, time_limit: float) -> cp_model.CpSolver:
     return solver
 
 
-PLACEMENT_SHARE = 0.4  # of the time limit, at most, for the placement phase
-COMPLETION_SHARE = 0.1  # for turning its timetable into a complete start for the full model
+# Shares of the time limit, at most, for each step (a step that finishes early leaves more).
+PATTERN_SHARE = 0.2  # a weekly pattern from the first week
+REPAIR_SHARE = 0.25  # the pattern repeated every week, repaired where it clashes
+PLACE_SHARE = 0.25  # placing every session from scratch (when the pattern falls short)
+COMPLETION_SHARE = 0.05  # turning a placement into a complete start for the full model
+
+
+@dataclass
+class _Best:
+    """The best timetable of one step: its model context and solver."""
+
+    ctx: Context
+    solver: cp_model.CpSolver
+    code: Any
+
+
+@dataclass
+class _Pattern:
+    """A week's timetable used as a template: per series its start offset, facilitator and
+    room; group membership."""
+
+    series: dict[int, tuple[int, int, int]]
+    members: dict[tuple[int, int], int]
+    used: dict[int, int]
+
+
+def _found(code: Any) -> bool:
+    return code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+class _Steps:
+    """The search, step by step. Each step keeps the best so far if time runs out or the
+    solve is interrupted; placing sessions always comes before any other goal."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        stopper: _Stopper,
+        counter: _Counter,
+        say: Progress,
+        stats: dict[str, Any],
+    ):
+        self.settings = settings
+        self.stopper = stopper
+        self.counter = counter
+        self.say = say
+        self.stats = stats
+        self.deadline = time.monotonic() + settings.time_limit
+
+    def left(self) -> float:
+        return max(0.5, self.deadline - time.monotonic())
+
+    def share(self, fraction: float) -> float:
+        return min(self.left(), self.settings.time_limit * fraction)
+
+    def stopped(self) -> bool:
+        return self.stopper.stopped.is_set()
+
+    def run(self, problem: Problem) -> _Best | None:
+        placed = None
+        multi_week = problem.clock.days > 7
+        if multi_week:
+            self.say("Step 1 of 3: a weekly pattern, from the first week alone...")
+            week = self.two_phase(first_week(problem), self.share(PATTERN_SHARE), quiet=True)
+            if week is not None and not self.stopped():
+                self.say("Step 2 of 3: the pattern in every week, repaired where it clashes...")
+                placed = self.repair(problem, _pattern(week))
+        if not self.stopped() and (placed is None or _unplaced(placed) > 0):
+            # No pattern, or it leaves sessions out: place from scratch and keep the better.
+            self.say("Placing every session..." if multi_week else "Step 1 of 2: placing...")
+            fresh = self.place(build_model(problem, placement=True), self.share(PLACE_SHARE))
+            if fresh is not None and (placed is None or _unplaced(fresh) < _unplaced(placed)):
+                placed = fresh
+        if self.stopped():
+            return placed
+        self.say(
+            f"Step {3 if multi_week else 2} of {3 if multi_week else 2}: optimising every goal..."
+        )
+        return self.polish(problem, placed, self.left())
+
+    def two_phase(self, problem: Problem, budget: float, quiet: bool = False) -> _Best | None:
+        end = time.monotonic() + budget
+        placed = self.place(build_model(problem, placement=True), budget * 0.5, quiet)
+        if self.stopped():
+            return placed
+        return self.polish(problem, placed, max(0.5, end - time.monotonic()), quiet)
+
+    def place(self, ctx: Context, budget: float, quiet: bool = False) -> _Best | None:
+        solver = _make_solver(self.settings, budget)
+        code = self.stopper.run(solver, ctx.model, self.counter.callback(ctx, quiet))
+        return _Best(ctx, solver, code) if _found(code) else None
+
+    def repair(self, problem: Problem, pattern: _Pattern) -> _Best | None:
+        """Repeat the pattern every week. First keep every session that fits its pattern time
+        fixed and place only the exceptions; if that leaves sessions out, let everything move
+        (moves cost the same-time goal) starting from there."""
+        fixed = build_model(problem, placement=True)
+        _hint_pattern(fixed, pattern, fix=True)
+        best = self.place(fixed, self.share(REPAIR_SHARE / 2))
+        if best is not None and (_unplaced(best) == 0 or self.stopped()):
+            return best
+        ctx = build_model(problem, placement=True, keep_times=True)
+        if best is not None:
+            _hint_from(ctx, best.ctx, best.solver)
+        else:
+            _hint_pattern(ctx, pattern)
+        start = _make_solver(self.settings, self.share(COMPLETION_SHARE))
+        if not _complete_hint(ctx, self.stopper, start) or self.stopped():
+            return best
+        return self.place(ctx, self.share(REPAIR_SHARE)) or _Best(ctx, start, cp_model.FEASIBLE)
+
+    def polish(
+        self, problem: Problem, placed: _Best | None, budget: float, quiet: bool = False
+    ) -> _Best | None:
+        """Every goal, starting from ``placed`` and never placing fewer sessions."""
+        end = time.monotonic() + budget
+        full = build_model(problem)
+        if not quiet:
+            self.stats.update(_model_stats(full))
+        completion: cp_model.CpSolver | None = None
+        if placed is not None:
+            _hint_from(full, placed.ctx, placed.solver)
+            completion = _make_solver(self.settings, budget * COMPLETION_SHARE / 0.3)
+            if _complete_hint(full, self.stopper, completion):
+                total = full.terms["unplaced_session"].total
+                assert total is not None
+                full.model.add(total <= _unplaced(placed))
+            else:
+                completion = None
+        if not self.stopped():
+            solver = _make_solver(self.settings, max(0.5, end - time.monotonic()))
+            code = self.stopper.run(solver, full.model, self.counter.callback(full, quiet))
+            if _found(code):
+                return _Best(full, solver, code)
+        if completion is not None:
+            return _Best(full, completion, cp_model.FEASIBLE)
+        return placed
+
+
+def _unplaced(best: _Best) -> int:
+    return _term_value(best.ctx, "unplaced_session", best.solver.value)
 
 
 def solve(problem: Problem, settings: Settings, progress: Progress | None = None) -> Result:
-    """Place as many sessions as possible, then optimise every goal without placing fewer."""
-    started = time.monotonic()
-    say = progress or (lambda _msg: None)
-    stats: dict[str, Any] = {"parameters": settings.parameters(settings.time_limit)}
-    with _Stopper() as stopper:
-        placement = build_model(problem, placement=True)
-        say("Placing every session (phase 1 of 2)...")
-        solver1 = _make_solver(settings, settings.time_limit * PLACEMENT_SHARE)
-        callback1 = _Progress(placement, progress, started)
-        code1 = stopper.run(solver1, placement.model, callback1)
-        found1 = code1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        stats["placement_seconds"] = round(time.monotonic() - started, 3)
+    """Find the best timetable within the time limit (see :class:`_Steps`).
 
-        full = build_model(problem)
-        stats.update(_model_stats(full))
-        stats["build_seconds"] = round(time.monotonic() - started - stats["placement_seconds"], 3)
-        completion: cp_model.CpSolver | None = None
-        if found1 and not stopper.stopped.is_set():
-            _hint_from(full, placement, solver1)
-            completion = _make_solver(settings, settings.time_limit * COMPLETION_SHARE)
-            if _complete_hint(full, stopper, completion):
-                # Lexicographic: the goals may not cost a single placed session.
-                unplaced = _term_value(placement, "unplaced_session", solver1.value)
-                total = full.terms["unplaced_session"].total
-                assert total is not None
-                full.model.add(total <= unplaced)
-            else:
-                completion = None
-        remaining = settings.time_limit - (time.monotonic() - started)
-        code2 = cp_model.UNKNOWN
-        solver2 = _make_solver(settings, max(1.0, remaining))
-        callback2 = _Progress(full, progress, started)
-        if not stopper.stopped.is_set():
-            say(
-                f"Optimising the goals (phase 2 of 2): {stats['variables']:,} variables, "
-                f"{stats['constraints']:,} constraints, {stats['intervals']:,} intervals."
-            )
-            code2 = stopper.run(solver2, full.model, callback2)
+    For a multi-week plan: 1. optimise a weekly pattern on the first week alone (several
+    times smaller); 2. repeat it every week and repair the clashes (dated closures, absences,
+    appointments); if that leaves sessions out, also place from scratch and keep the better;
+    3. optimise every goal from there without placing fewer sessions. A one-week plan places,
+    then optimises.
+    """
+    started = time.monotonic()
+    stats: dict[str, Any] = {"parameters": settings.parameters(settings.time_limit)}
+    counter = _Counter(started, progress)
+    with _Stopper() as stopper:
+        best = _Steps(settings, stopper, counter, progress or (lambda _m: None), stats).run(problem)
     interrupted = stopper.stopped.is_set()
     seconds = time.monotonic() - started
-    first = callback1.first if callback1.first is not None else callback2.first
-    found2 = code2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if found2:
-        ctx, solver, code = full, solver2, code2
-    elif completion is not None:
-        ctx, solver, code = full, completion, cp_model.FEASIBLE
-    elif found1:
-        ctx, solver, code = placement, solver1, cp_model.FEASIBLE
-    else:
-        return Result(Status.NO_SOLUTION, None, None, None, seconds, {}, stats, interrupted, first)
+    if best is None:
+        return Result(
+            Status.NO_SOLUTION, None, None, None, seconds, {}, stats, interrupted, counter.first
+        )
+    ctx, solver = best.ctx, best.solver
     stats.update(
         {
             "solve_seconds": round(seconds, 3),
             "branches": solver.num_branches,
             "conflicts": solver.num_conflicts,
-            "solutions": callback1.count + callback2.count,
+            "solutions": counter.count,
         }
     )
-    status = Status.OPTIMAL if code == cp_model.OPTIMAL else Status.FEASIBLE
+    status = Status.OPTIMAL if best.code == cp_model.OPTIMAL else Status.FEASIBLE
     terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
     return Result(
         status,
@@ -240,8 +362,91 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
         terms,
         stats,
         interrupted,
-        first,
+        counter.first,
     )
+
+
+def first_week(problem: Problem) -> Problem:
+    """The problem cut to each series' first occurrence, inside the first week, and the first
+    week's on-call blocks: small enough to optimise a weekly pattern quickly."""
+    week = problem.clock.week_slots
+    occurrences: list[Occurrence] = []
+    series = []
+    for s in problem.series:
+        ids: tuple[int, ...] = ()
+        if s.occurrences:
+            occ = problem.occurrences[s.occurrences[0]]
+            if occ.period == 0:
+                starts = tuple(x for x in occ.starts if x < week) or occ.starts
+                occurrences.append(replace(occ, index=len(occurrences), starts=starts))
+                ids = (occurrences[-1].index,)
+        series.append(replace(s, occurrences=ids))
+    blocks = [b for b in problem.on_call_blocks if b.start < week]
+    return replace(
+        problem,
+        occurrences=tuple(occurrences),
+        series=tuple(series),
+        on_call_blocks=tuple(replace(b, index=i) for i, b in enumerate(blocks)),
+    )
+
+
+def _pattern(best: _Best) -> _Pattern:
+    p, v, value = best.ctx.problem, best.ctx.vars, best.solver.value
+    series = {}
+    for occ in p.occurrences:
+        if not value(v.placed[occ.index]):
+            continue
+        staff = next(s for s, lit in v.facilitator[occ.index].items() if value(lit))
+        room = next(r for r, lit in v.room[occ.index].items() if value(lit))
+        series[occ.series] = (value(v.start[occ.index]) - occ.lo, staff, room)
+    return _Pattern(
+        series,
+        {key: value(var) for key, var in v.member.items()},
+        {key: value(var) for key, var in v.used.items()},
+    )
+
+
+def _hint_pattern(ctx: Context, pattern: _Pattern, fix: bool = False) -> None:
+    """Hint (or with ``fix``, require) every occurrence at its series' pattern time, with the
+    same facilitator, room and group members, wherever that week allows it."""
+    p, v, m = ctx.problem, ctx.vars, ctx.model
+
+    def hint(var: cp_model.IntVar, value: int) -> None:
+        if fix:
+            m.add(var == value)
+        else:
+            m.add_hint(var, value)
+
+    for pair, value in pattern.members.items():
+        hint(v.member[pair], value)
+    for g, value in pattern.used.items():
+        hint(v.used[g], value)
+    for occ in p.occurrences:
+        if occ.series not in pattern.series:
+            continue
+        offset, staff, room = pattern.series[occ.series]
+        start = offset + occ.lo
+        group = p.groups[p.series[occ.series].group]
+        dur = p.programs[group.program].duration
+        members = group.members or [
+            r for r in group.candidates if pattern.members.get((r, group.index))
+        ]
+        fits = (
+            start in occ.starts
+            and staff in v.facilitator[occ.index]
+            and room in v.room[occ.index]
+            and ctx.starts_in(("staff", staff), dur)[start]
+            and ctx.starts_in(("room", room), dur)[start]
+            and all(ctx.starts_in(("resident", r), dur)[start] for r in members)
+        )
+        if not fits:  # this week is an exception: leave it to the solver
+            continue
+        hint(v.start[occ.index], start)
+        hint(v.placed[occ.index], 1)
+        for s, lit in v.facilitator[occ.index].items():
+            hint(lit, int(s == staff))
+        for r, lit in v.room[occ.index].items():
+            hint(lit, int(r == room))
 
 
 def _complete_hint(ctx: Context, stopper: _Stopper, solver: cp_model.CpSolver) -> bool:
@@ -276,6 +481,75 @@ def _hint_from(target: Context, source: Context, solver: cp_model.CpSolver) -> N
         domain = list(var_t.proto.domain)  # the proto wrapper has no negative indexing
         if domain[0] != domain[-1] or len(domain) > 2:  # constants need no hint
             target.model.add_hint(var_t, solver.value(var_s))
+    _hint_templates(target, source, solver)
+    if target.vars.on_call and not source.vars.on_call:
+        _hint_on_call(target, source, solver)
+
+
+def _hint_on_call(target: Context, source: Context, solver: cp_model.CpSolver) -> None:
+    """Given the sessions, the best rota is found block by block: whoever is free, keeping
+    the same person on as long as they stay free (fewer handovers)."""
+    p, v = target.problem, source.vars
+    busy: dict[int, set[int]] = defaultdict(set)
+    for occ in p.occurrences:
+        if not solver.value(v.placed[occ.index]):
+            continue
+        start = solver.value(v.start[occ.index])
+        dur = p.programs[p.series[occ.series].program].duration
+        for s, lit in v.facilitator[occ.index].items():
+            if solver.value(lit):
+                busy[s].update(range(start, start + dur))
+    previous: int | None = None
+    for block in p.on_call_blocks:
+        free = [
+            s
+            for s in block.candidates
+            if not any(t in busy[s] for t in range(block.start, block.end))
+        ]
+        chosen = previous if previous in free else None
+        if chosen is None and free:
+            chosen = max(free, key=lambda s: _free_run(busy[s], block.end))
+        for s in block.candidates:
+            target.model.add_hint(target.vars.on_call[(block.index, s)], int(s == chosen))
+        if chosen is not None:
+            busy[chosen].update(range(block.start, block.end))
+        previous = chosen
+
+
+def _free_run(busy: set[int], start: int, limit: int = 96) -> int:
+    """How many slots from ``start`` the person stays free (up to a day)."""
+    n = 0
+    while n < limit and start + n not in busy:
+        n += 1
+    return n
+
+
+def _hint_templates(target: Context, source: Context, solver: cp_model.CpSolver) -> None:
+    """Each series' template at its most common start, so moves are counted as a person would
+    (a model without templates gives no hint for them)."""
+    p, t = target.problem, target.vars
+    for series in p.series:
+        template = t.template.get(series.index)
+        if template is None:
+            continue
+        offsets = {
+            o: solver.value(source.vars.start[o]) - p.occurrences[o].lo
+            for o in series.occurrences
+            if solver.value(source.vars.placed[o])
+        }
+        allowed = set(_domain_values(template))
+        counts = Counter(x for x in offsets.values() if x in allowed)
+        if not counts:
+            continue
+        usual = min(counts, key=lambda x: (-counts[x], x))
+        target.model.add_hint(template, usual)
+        for o in series.occurrences:
+            target.model.add_hint(t.moved[o], int(o in offsets and offsets[o] != usual))
+
+
+def _domain_values(var: cp_model.IntVar) -> list[int]:
+    bounds = list(var.proto.domain)
+    return [x for a, b in zip(bounds[::2], bounds[1::2], strict=True) for x in range(a, b + 1)]
 
 
 def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:

@@ -11,6 +11,7 @@ from typing import Any
 
 from .problem import Problem
 from .scenario.phrases import DAY_NAMES, format_minutes
+from .score import GoalScore
 from .solve import Result, Status
 from .validate import ValidationReport
 
@@ -42,21 +43,29 @@ def status_word(result: Result) -> str:
 
 
 def build_summary(
-    problem: Problem, result: Result, report: ValidationReport | None, scenario_path: Path
+    problem: Problem,
+    result: Result,
+    report: ValidationReport | None,
+    scenario_path: Path,
+    card: dict[str, GoalScore] | None = None,
 ) -> dict[str, Any]:
     scenario = problem.scenario
     tt = result.timetable
     placed = len(tt.bookings) if tt else 0
     missing = len(tt.unmet) if tt else 0
-    goals = scenario.goals
-    score = {
-        name: {
-            "weight": int(getattr(goals, name)),
-            "count": value,
-            "penalty": int(getattr(goals, name)) * value,
+    score = {}
+    for name, goal in (card or {}).items():
+        score[name] = {
+            "goal": goal.text,
+            "weight": goal.weight,
+            "count": goal.count,
+            "penalty": goal.penalty,
+            "solver_count": result.terms.get(name),
+            "worst": goal.offenders[:5],
         }
-        for name, value in result.terms.items()
-    }
+    moved = (
+        card["same_time_every_week"].offenders if card and "same_time_every_week" in card else []
+    )
     coverage = [
         {
             "program": c.program,
@@ -102,6 +111,7 @@ def build_summary(
             for u in (tt.unmet if tt else [])
         ],
         "score": score,
+        "moved_sessions": moved,
         "violations": [str(v) for v in report.violations] if report else [],
         "model": {
             k: result.stats.get(k)
@@ -164,6 +174,20 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     first = summary["first_timetable_seconds"]
     first_text = f"; first timetable after {first:.1f} s" if first is not None else ""
     lines.append(f"Time:      {summary['solve_seconds']:.1f} s{first_text}")
+    penalties = [(g["penalty"], name, g) for name, g in summary["score"].items() if g["count"]]
+    if penalties:
+        lines.append("Goals (what the score is made of, largest first):")
+        for _, name, g in sorted(penalties, reverse=True)[:6]:
+            example = f"; e.g. {g['worst'][0]}" if g["worst"] else ""
+            lines.append(
+                f"  - {name.replace('_', ' ')}: {g['count']} x {g['weight']} = {g['penalty']:,}"
+                f"{example}"
+            )
+    if summary["moved_sessions"]:
+        lines.append(f"Sessions away from their usual time ({len(summary['moved_sessions'])}):")
+        lines += [f"  - {m}" for m in summary["moved_sessions"][:8]]
+        if len(summary["moved_sessions"]) > 8:
+            lines.append("  ... the full list is in summary.json and the report")
     if summary["unmet"]:
         lines.append("Not placed:")
         for u in summary["unmet"][:20]:

@@ -13,7 +13,9 @@ from ..scenario.schema import Goals
 from .context import Context
 from .goals import (
     add_extra_groups,
+    add_fair_load,
     add_late_evening,
+    add_resident_daily_load,
     add_same_facilitator,
     add_spread_days,
     add_staff_preferences,
@@ -51,6 +53,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("same facilitator", "soft", add_same_facilitator),
     Family("late evening sessions", "soft", add_late_evening),
     Family("staff preferences", "soft", add_staff_preferences),
+    Family("residents' daily load", "soft", add_resident_daily_load),
+    Family("fair load across staff", "soft", add_fair_load),
 )
 
 
@@ -69,11 +73,18 @@ PLACEMENT_FAMILIES = frozenset(
 
 
 def build_model(
-    problem: Problem, goals: Goals | None = None, *, placement: bool = False
+    problem: Problem,
+    goals: Goals | None = None,
+    *,
+    placement: bool = False,
+    keep_times: bool = False,
 ) -> Context:
+    """The full model, or with ``placement`` only what placing sessions needs (plus, with
+    ``keep_times``, the same-time-every-week goal, for repairing a weekly pattern)."""
     ctx = Context(problem, cp_model.CpModel(), goals or problem.scenario.goals)
+    wanted = PLACEMENT_FAMILIES | ({"same time every week"} if keep_times else set())
     for family in FAMILIES:
-        if placement and family.name not in PLACEMENT_FAMILIES:
+        if placement and family.name not in wanted:
             continue
         family.add(ctx)
     # Each goal is a count, never negative: giving it its own variable with that bound lets

@@ -57,6 +57,7 @@ class Vars:
     size: dict[int, cp_model.LinearExpr] = field(default_factory=dict)
     attends: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (res, occ)
     day: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    on_day: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     on_call: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (block, s)
     # Intervals per resource, filled by variables and read by the no-overlap families.
     staff_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)

@@ -168,3 +168,83 @@ def add_staff_preferences(ctx: Context) -> None:
                 flag = _flagged(ctx, occ.index, bad, leads, f"{kind}[{occ.index},{st.id}]")
                 if flag is not None:
                     term.add(flag)
+
+
+def _on_day(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
+    """For occurrence ``o``: a literal per possible day, true on the day it is placed."""
+    v = ctx.vars
+    if o in v.on_day:
+        return v.on_day[o]
+    p, m = ctx.problem, ctx.model
+    spd = p.clock.slots_per_day
+    days = sorted({s // spd for s in p.occurrences[o].starts})
+    lits = {}
+    for d in days:
+        lit = m.new_bool_var(f"on_day[{o},{d}]")
+        m.add_linear_constraint(v.start[o], d * spd, (d + 1) * spd - 1).only_enforce_if(lit)
+        lits[d] = lit
+    if lits:
+        m.add(sum(lits.values()) == v.placed[o])
+    v.on_day[o] = lits
+    return lits
+
+
+def add_resident_daily_load(ctx: Context) -> None:
+    """Sessions beyond ``goals.max_sessions_per_day`` for a resident on one day."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    term = ctx.term("resident_daily_load")
+    if term is None:
+        return
+    cap = ctx.goals.max_sessions_per_day
+    per_day: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    for occ in p.occurrences:
+        group = p.groups[p.series[occ.series].group]
+        days = _on_day(ctx, occ.index)
+        if group.members is not None:
+            for r in group.members:
+                for d, lit in days.items():
+                    per_day[(r, d)].append(lit)
+            continue
+        for r in group.candidates:
+            attends = v.attends[(r, occ.index)]
+            for d, lit in days.items():
+                both = m.new_bool_var(f"attends_on[{r},{occ.index},{d}]")
+                m.add(both <= attends)
+                m.add(both <= lit)
+                m.add(both >= attends + lit - 1)
+                per_day[(r, d)].append(both)
+    for (r, d), lits in per_day.items():
+        if len(lits) <= cap:
+            continue
+        excess = m.new_int_var(0, len(lits) - cap, f"excess[{r},{d}]")
+        m.add_max_equality(excess, [sum(lits) - cap, 0])
+        term.add(excess)
+
+
+def add_fair_load(ctx: Context) -> None:
+    """Spread (most minus least booked slots) among staff who can lead the same programs."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    term = ctx.term("fair_load")
+    if term is None:
+        return
+    booked: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
+    for occ in p.occurrences:
+        dur = p.programs[p.series[occ.series].program].duration
+        for s, lit in v.facilitator[occ.index].items():
+            booked[s].append(dur * lit)
+    pools = {frozenset(prog.qualified) for prog in p.programs if not prog.on_call}
+    horizon = p.clock.horizon
+    for pool in sorted(pools, key=sorted):
+        members = sorted(pool)
+        if len(members) < 2:
+            continue
+        loads = []
+        for s in members:
+            load = m.new_int_var(0, horizon, f"load[{p.staff[s].id}]")
+            m.add(load == sum(booked.get(s, [])))
+            loads.append(load)
+        high = m.new_int_var(0, horizon, "high")
+        low = m.new_int_var(0, horizon, "low")
+        m.add_max_equality(high, loads)
+        m.add_min_equality(low, loads)
+        term.add(high - low)

@@ -29,7 +29,7 @@ def add_on_call(ctx: Context) -> None:
         if lits:
             m.add_at_most_one(lits)
         if term:
-            term.add(length - sum(lits))  # uncovered slots
+            term.add(1 - sum(lits), length)  # uncovered slots
     _prefer_long_shifts(ctx)
 
 
@@ -48,7 +48,10 @@ def _prefer_long_shifts(ctx: Context) -> None:
             continue
         for s, lits in by_staff.items():
             now, later = lits.get(block.index), lits.get(nxt)
-            if now is None or later is None:
+            if now is None:
+                continue
+            if later is None:  # s cannot stay on: being on duty now means a handover
+                term.add(now)
                 continue
             change = m.new_bool_var(f"handover[{block.index},{s}]")
             m.add_bool_and([now, ~later]).only_enforce_if(change)  # on duty now, not next

@@ -5,16 +5,12 @@ the goal ``same_time_every_week``. Only a dated closure, absence or appointment 
 
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import pairwise
-
 from .context import Context, domain_of
 
 
 def add_recurrence(ctx: Context) -> None:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("same_time_every_week")
-    by_group: dict[int, list[int]] = defaultdict(list)
     for series in p.series:
         occs = [p.occurrences[o] for o in series.occurrences]
         if len(occs) < 2:
@@ -26,7 +22,6 @@ def add_recurrence(ctx: Context) -> None:
             continue
         template = m.new_int_var_from_domain(domain_of(offsets), f"template[{series.id}]")
         v.template[series.index] = template
-        by_group[series.group].append(series.index)
         for o in occs:
             moved = m.new_bool_var(f"moved[{series.id}@{o.period}]")
             placed = v.placed[o.index]
@@ -36,9 +31,3 @@ def add_recurrence(ctx: Context) -> None:
             v.moved[o.index] = moved
             if term:
                 term.add(moved)
-    # A group's k-th and (k+1)-th series are interchangeable: order their templates.
-    for series_ids in by_group.values():
-        counts = {len(p.series[s].occurrences) for s in series_ids}
-        if len(counts) == 1:
-            for a, b in pairwise(series_ids):
-                m.add(v.template[a] < v.template[b])

@@ -98,10 +98,11 @@ def add_variables(ctx: Context) -> None:
         for r in group.candidates:
             member = v.member[(r, group.index)]
             attends = m.new_bool_var(f"attends[{name},{p.residents[r].id}]")
-            # A member who cannot come does not cancel the session for the others; missing it
-            # costs the member's unplaced penalty.
+            # Members attend every placed session of their group. (Letting one stay away made
+            # the placement phase an order of magnitude slower to place everyone.)
             m.add(attends <= member)
             m.add(attends <= placed)
+            m.add(attends >= member + placed - 1)
             v.attends[(r, occ.index)] = attends
             if len(starts):
                 free = ctx.starts_in(("resident", r), dur)[starts]
