@@ -435,6 +435,8 @@ class _DemandBuilder:
 
     def add_program(self, prog: ProgramInfo) -> None:
         for house, members in self._house_split(prog.attendees):
+            if not members:  # nobody attends: nothing to schedule
+                continue
             base = self._resource_mask(prog, house)
             prefix = f"{self.houses[house]}-" if house is not None else ""
             if prog.one_each:
@@ -442,7 +444,7 @@ class _DemandBuilder:
                     self._add_group(prog, house, self.residents[m].id, (m,), (m,), False, 1, base)
                 continue
             n = len(members)
-            size = prog.max_group_size or n
+            size = prog.max_group_size or max(1, n)
             needed = max(1, math.ceil(n / size))
             # One spare group lets the solver split residents whose commitments clash.
             count = needed + 1 if n > 1 else 1
