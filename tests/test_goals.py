@@ -4,6 +4,7 @@ card (recomputed from the timetable, without the solver) agrees with the solver'
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 
@@ -72,7 +73,7 @@ def test_spread_days(load):
     assert low["spread_days"] == 3  # all three on Monday
     assert high["spread_days"] == 0
     days = sorted(b.date.toordinal() for b in result.timetable.bookings)
-    assert all(b - a >= 1 for a, b in zip(days, days[1:], strict=False))
+    assert all(b - a >= 1 for a, b in pairwise(days))
 
 
 def test_same_facilitator(load):
@@ -125,10 +126,11 @@ def test_fair_load(load):
 def test_on_call_gap_and_handover(load):
     staff = [{"id": "peer-1", "roles": ["peer"]}, {"id": "peer-2", "roles": ["peer"]}]
     data = tiny(staff=staff, programs=[CRISIS])
-    off, _ = counts(load, data)
+    _, off = counts(load, data)
     on, _ = counts(load, data, on_call_gap=20)
     tidy, result = counts(load, data, on_call_gap=20, on_call_handover=5)
-    assert off["on_call_gap"] if "on_call_gap" in off else True
+    covered = sum(s.end - s.start for s in off.timetable.on_call)
+    assert covered < 5 * 8 * 60  # nothing asks for cover: the rota is not kept full
     assert on["on_call_gap"] == 0 and tidy["on_call_gap"] == 0
     assert tidy["on_call_handover"] == 0  # one person a day, no handovers
     assert len(result.timetable.on_call) == 5
