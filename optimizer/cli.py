@@ -1,4 +1,4 @@
-"""Command line: ``python -m optimizer solve|check|validate SCENARIO.yaml``.
+"""Command line: ``python -m optimizer solve|replan|check|validate SCENARIO.yaml``.
 
 Exit codes: 0 every required session placed; 3 a timetable was written but some demand could
 not be met (or none was found); 2 the scenario or the command is invalid (nothing written);
@@ -8,18 +8,21 @@ not be met (or none was found); 2 the scenario or the command is invalid (nothin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .diagnose import check_capacity
 from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
-from .problem import build_problem
-from .scenario import ScenarioError, load_scenario
+from .problem import Problem, build_problem
+from .replan import attach_previous, change_count, changes_between, changes_csv, describe, tell_list
+from .scenario import Scenario, ScenarioError, load_scenario
 from .score import score_card
-from .solve import Settings, solve
+from .solve import Result, Settings, solve
 from .summary import build_summary, summary_json, summary_text
 from .timetable import (
     Timetable,
@@ -44,6 +47,36 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("solve", help="build a timetable for a scenario")
     p.add_argument("scenario", type=Path)
+    _solve_options(p)
+
+    r = sub.add_parser("replan", help="re-plan after a change, moving as little as possible")
+    r.add_argument("scenario", type=Path, help="the scenario with the change in it")
+    r.add_argument(
+        "--from",
+        dest="previous",
+        type=Path,
+        required=True,
+        help="the timetable.csv handed out (on_call.csv beside it is read too)",
+    )
+    r.add_argument(
+        "--since",
+        type=_date,
+        default=None,
+        help="keep everything before this date as it happened (default: today)",
+    )
+    _solve_options(r)
+
+    c = sub.add_parser("check", help="validate a scenario and say what cannot fit, fast")
+    c.add_argument("scenario", type=Path)
+
+    v = sub.add_parser("validate", help="check an existing timetable.csv against a scenario")
+    v.add_argument("scenario", type=Path)
+    v.add_argument("timetable", type=Path, help="timetable.csv (on_call.csv beside it is read)")
+
+    return parser
+
+
+def _solve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="output folder (default: reports/<scenario>/<time>/)")
     p.add_argument(
         "--force",
@@ -60,13 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
-    c = sub.add_parser("check", help="validate a scenario and say what cannot fit, fast")
-    c.add_argument("scenario", type=Path)
 
-    v = sub.add_parser("validate", help="check an existing timetable.csv against a scenario")
-    v.add_argument("scenario", type=Path)
-    v.add_argument("timetable", type=Path, help="timetable.csv (on_call.csv beside it is read)")
-    return parser
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; expected YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -75,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "solve":
             return _solve(args)
+        if args.command == "replan":
+            return _replan(args)
         if args.command == "check":
             return _check(args)
         return _validate(args)
@@ -88,6 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:
         print(f"Cannot write the output: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:  # the output was piped into a program that stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("Interrupted before a timetable was found; nothing was written.", file=sys.stderr)
         return EXIT_UNMET
@@ -105,6 +142,47 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _solve(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
+    return _run(args, scenario, build_problem(scenario))
+
+
+def _replan(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario)
+    if not args.previous.is_file():
+        raise OutputError(f"{args.previous} is not a timetable.csv file")
+    try:
+        old = read_timetable_csv(args.previous)
+        shifts_path = args.previous.with_name("on_call.csv")
+        old_shifts = read_on_call_csv(shifts_path) if shifts_path.exists() else []
+    except (ValueError, KeyError) as exc:
+        raise OutputError(f"cannot read the previous timetable: {exc}") from None
+    since = args.since or dt.date.today()
+    problem = attach_previous(build_problem(scenario), old, old_shifts, since)
+    weeks = {p.id: p.frequency.period_weeks for p in scenario.programs}
+    kept = sum(1 for b in old if b.date < since)
+    print(f"Re-planning from {args.previous}: {len(old)} sessions, {kept} before {since} kept.")
+
+    def extra(result: Result, summary: dict[str, Any]) -> dict[str, str]:
+        new = result.timetable.bookings if result.timetable else []
+        changes = changes_between(old, new, weeks, scenario.calendar.start)
+        summary["replan"] = {
+            "from": str(args.previous),
+            "since": since.isoformat(),
+            "changes": [describe(c) for c in changes],
+            "people_to_tell": tell_list(changes),
+            "people_affected": change_count(changes),
+        }
+        return {"changes.csv": changes_csv(changes)}
+
+    return _run(args, scenario, problem, extra)
+
+
+def _run(
+    args: argparse.Namespace,
+    scenario: Scenario,
+    problem: Problem,
+    extra: Callable[[Result, dict[str, Any]], dict[str, str]] | None = None,
+) -> int:
+    """Solve, validate, write the run folder atomically, print the summary, exit code."""
     if args.out is not None:
         kept = prepare_out(args.out, args.force)
         if kept is not None:
@@ -112,7 +190,6 @@ def _solve(args: argparse.Namespace) -> int:
         final = args.out
     else:
         final = default_run_folder(Path("reports"), args.scenario)
-    problem = build_problem(scenario)
     settings = Settings(
         time_limit=args.time_limit,
         workers=args.workers,
@@ -129,9 +206,12 @@ def _solve(args: argparse.Namespace) -> int:
     report = validate(scenario, result.timetable) if result.timetable else None
     card = score_card(scenario, result.timetable, report) if result.timetable and report else None
     summary = build_summary(problem, result, report, args.scenario, card)
+    files = extra(result, summary) if extra else {}
 
     run = RunFolder(final)
     try:
+        for name, text in files.items():
+            run.write(name, text)
         timetable = result.timetable or Timetable()
         if result.timetable is not None:
             run.write("timetable.csv", timetable_csv(timetable.bookings))

@@ -548,6 +548,7 @@ def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
             blocking[f.program] = f
     out = []
     series_by_id = {s.id: s for s in p.series}
+    core: list[int] | None = None
     for u in timetable.unmet:
         if u.program in blocking:
             out.append(replace(u, reason=blocking[u.program].sentence()))
@@ -557,7 +558,15 @@ def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
             (p.occurrences[o] for o in series.occurrences if _period_text(p, o) == u.period),
             p.occurrences[series.occurrences[0]],
         )
-        reason = explain_occurrence(p, occ.index) or _competition(p, occ.index, timetable)
+        reason = explain_occurrence(p, occ.index)
+        if not reason:
+            # No single cause: ask the model for a set of sessions that cannot all fit.
+            if core is None:
+                core = conflicting_sessions(p) or []
+            if occ.index in core:
+                reason = explain_conflict(p, core) + "; " + _competition(p, occ.index, timetable)
+            else:
+                reason = _competition(p, occ.index, timetable)
         out.append(replace(u, reason=reason))
     return out
 
@@ -620,3 +629,62 @@ def _competition(p: Problem, o: int, timetable: Timetable) -> str:
         "their week is too full",
         "hours": f"its facilitators' weekly hour limits are used up {when}",
     }[top]
+
+
+# --- from the model: a set of sessions that cannot all be placed ----------------------------
+
+
+def conflicting_sessions(p: Problem, time_limit: float = 10.0) -> list[int] | None:
+    """A small set of occurrences that cannot all be placed together, from the placement model
+    with one assumption literal per occurrence ("this one is placed"): CP-SAT returns the
+    assumptions that suffice for infeasibility. None when all fit or no answer in time."""
+    from ortools.sat.python import cp_model
+
+    from .model.builder import build_model
+
+    ctx = build_model(p, placement=True)
+    m, v = ctx.model, ctx.vars
+    demand = {}
+    for occ in p.occurrences:
+        group = p.groups[p.series[occ.series].group]
+        if group.optional:
+            continue
+        lit = m.new_bool_var(f"demand[{occ.index}]")
+        m.add_implication(lit, v.placed[occ.index])
+        demand[lit.index] = occ.index
+    m.clear_objective()
+    m.add_assumptions([m.get_bool_var_from_proto_index(i) for i in demand])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # assumptions cores need a single worker
+    solver.parameters.max_time_in_seconds = time_limit
+    if solver.solve(m) != cp_model.INFEASIBLE:
+        return None
+    return sorted(demand[i] for i in solver.sufficient_assumptions_for_infeasibility())
+
+
+def explain_conflict(p: Problem, core: list[int]) -> str:
+    """What the sessions of a conflicting set share: the people and rooms they compete for."""
+    sessions = sorted({p.series[p.occurrences[o].series].id for o in core})
+    staff_sets = []
+    people: Counter[str] = Counter()
+    for o in core:
+        occ = p.occurrences[o]
+        group = p.groups[p.series[occ.series].group]
+        prog = p.programs[group.program]
+        staff_sets.append({s.id for s in p.staff_candidates(prog, group.house)})
+        for r in group.members or group.candidates:
+            people[p.residents[r].id] += 1
+    shared_staff = sorted(set.intersection(*staff_sets)) if staff_sets else []
+    shared_people = sorted(r for r, n in people.items() if n > 1)
+    parts = []
+    if shared_staff:
+        parts.append(f"all need {_names(shared_staff)}")
+    if shared_people:
+        parts.append(f"share residents {_names(shared_people)}")
+    what = "; they " + " and ".join(parts) if parts else ""
+    first = p.clock.date_of(min(p.occurrences[o].lo for o in core))
+    last = p.clock.date_of(max(p.occurrences[o].hi for o in core) - 1)
+    return (
+        f"these {len(sessions)} sessions cannot all fit between {first} and {last}: "
+        f"{_names(sessions, 6)}{what}"
+    )

@@ -210,6 +210,27 @@ class OnCallBlock:
 
 
 @dataclass(frozen=True)
+class PreviousBooking:
+    """Where an occurrence was in the timetable being re-planned."""
+
+    start: int
+    staff: tuple[int, ...]
+    room: int | None
+    people: int  # residents and staff who would have to be told of a change
+    frozen: bool  # before --since: it happened, keep it
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The timetable a re-plan starts from, matched to this problem's occurrences."""
+
+    bookings: dict[int, PreviousBooking]  # by occurrence index
+    members: frozenset[tuple[int, int]]  # (resident, group) as before
+    frozen_members: frozenset[tuple[int, int]]
+    on_call: dict[int, tuple[int, bool]]  # on-call block -> (staff, frozen)
+
+
+@dataclass(frozen=True)
 class Problem:
     scenario: Scenario
     clock: Clock
@@ -224,6 +245,7 @@ class Problem:
     occurrences: tuple[Occurrence, ...]
     on_call_blocks: tuple[OnCallBlock, ...]
     notes: tuple[str, ...] = field(default=())
+    previous: Previous | None = None  # set when re-planning
 
     def spread_target(self, program: int) -> int:
         """How many days apart a group's sessions in one period should be (at least 1)."""

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from .diagnose import explain_unmet
 from .model.builder import build_model
+from .model.changes import keepable
 from .model.context import Context
 from .problem import Occurrence, Problem
 from .timetable import Booking, OnCallShift, Timetable, Unmet
@@ -226,10 +227,23 @@ class _Steps:
         self.counter = counter
         self.say = say
         self.stats = stats
-        self.deadline = time.monotonic() + settings.time_limit
+        self.started = time.monotonic()
+        self.spent = 0.0  # deterministic time used by the solver so far
+
+    def now(self) -> float:
+        """Seconds into the solve: wall-clock, or in deterministic mode the solver's own
+        deterministic time, so that every step gets the same budget on every run."""
+        if self.settings.deterministic:
+            return self.spent
+        return time.monotonic() - self.started
 
     def left(self) -> float:
-        return max(0.5, self.deadline - time.monotonic())
+        return max(0.5, self.settings.time_limit - self.now())
+
+    def run_solver(self, solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any) -> Any:
+        code = self.stopper.run(solver, model, callback)
+        self.spent += solver.response_proto.deterministic_time
+        return code
 
     def share(self, fraction: float) -> float:
         return min(self.left(), self.settings.time_limit * fraction)
@@ -238,6 +252,8 @@ class _Steps:
         return self.stopper.stopped.is_set()
 
     def run(self, problem: Problem) -> _Best | None:
+        if problem.previous is not None:
+            return self.replan(problem)
         placed = None
         multi_week = problem.clock.days > 7
         if multi_week:
@@ -259,16 +275,34 @@ class _Steps:
         )
         return self.polish(problem, placed, self.left())
 
+    def replan(self, problem: Problem) -> _Best | None:
+        """Start from the previous timetable: keep what the change allows, place the rest."""
+        self.say("Step 1 of 2: keeping the previous timetable wherever the change allows...")
+        ctx = build_model(problem, placement=True, keep_times=True)
+        _hint_previous(ctx)
+        start = _make_solver(self.settings, self.share(COMPLETION_SHARE))
+        placed: _Best | None
+        if _complete_hint(ctx, self, start) and not self.stopped():
+            placed = self.place(ctx, self.share(REPAIR_SHARE)) or _Best(
+                ctx, start, cp_model.FEASIBLE
+            )
+        else:
+            placed = self.place(ctx, self.share(REPAIR_SHARE))
+        if self.stopped():
+            return placed
+        self.say("Step 2 of 2: optimising every goal...")
+        return self.polish(problem, placed, self.left())
+
     def two_phase(self, problem: Problem, budget: float, quiet: bool = False) -> _Best | None:
-        end = time.monotonic() + budget
+        end = self.now() + budget
         placed = self.place(build_model(problem, placement=True), budget * 0.5, quiet)
         if self.stopped():
             return placed
-        return self.polish(problem, placed, max(0.5, end - time.monotonic()), quiet)
+        return self.polish(problem, placed, max(0.5, end - self.now()), quiet)
 
     def place(self, ctx: Context, budget: float, quiet: bool = False) -> _Best | None:
         solver = _make_solver(self.settings, budget)
-        code = self.stopper.run(solver, ctx.model, self.counter.callback(ctx, quiet))
+        code = self.run_solver(solver, ctx.model, self.counter.callback(ctx, quiet))
         return _Best(ctx, solver, code) if _found(code) else None
 
     def repair(self, problem: Problem, pattern: _Pattern) -> _Best | None:
@@ -286,7 +320,7 @@ class _Steps:
         else:
             _hint_pattern(ctx, pattern)
         start = _make_solver(self.settings, self.share(COMPLETION_SHARE))
-        if not _complete_hint(ctx, self.stopper, start) or self.stopped():
+        if not _complete_hint(ctx, self, start) or self.stopped():
             return best
         return self.place(ctx, self.share(REPAIR_SHARE)) or _Best(ctx, start, cp_model.FEASIBLE)
 
@@ -294,7 +328,7 @@ class _Steps:
         self, problem: Problem, placed: _Best | None, budget: float, quiet: bool = False
     ) -> _Best | None:
         """Every goal, starting from ``placed`` and never placing fewer sessions."""
-        end = time.monotonic() + budget
+        end = self.now() + budget
         full = build_model(problem)
         if not quiet:
             self.stats.update(_model_stats(full))
@@ -302,15 +336,15 @@ class _Steps:
         if placed is not None:
             _hint_from(full, placed.ctx, placed.solver)
             completion = _make_solver(self.settings, budget * COMPLETION_SHARE / 0.3)
-            if _complete_hint(full, self.stopper, completion):
+            if _complete_hint(full, self, completion):
                 total = full.terms["unplaced_session"].total
                 assert total is not None
                 full.model.add(total <= _unplaced(placed))
             else:
                 completion = None
         if not self.stopped():
-            solver = _make_solver(self.settings, max(0.5, end - time.monotonic()))
-            code = self.stopper.run(solver, full.model, self.counter.callback(full, quiet))
+            solver = _make_solver(self.settings, max(0.5, end - self.now()))
+            code = self.run_solver(solver, full.model, self.counter.callback(full, quiet))
             if _found(code):
                 return _Best(full, solver, code)
         if completion is not None:
@@ -406,6 +440,30 @@ def _pattern(best: _Best) -> _Pattern:
     )
 
 
+def _hint_previous(ctx: Context) -> None:
+    """Hint every occurrence where it was, if the changed scenario still allows it there."""
+    p, v, m = ctx.problem, ctx.vars, ctx.model
+    previous = p.previous
+    assert previous is not None
+    families: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for each in p.groups:
+        families[(each.program, each.house)].append(each.index)
+    for r, g in previous.members:
+        group = p.groups[g]
+        for other in families[(group.program, group.house)]:
+            if (r, other) in v.member:
+                m.add_hint(v.member[(r, other)], int(other == g))
+    for o, before in previous.bookings.items():
+        if not keepable(ctx, o, before):
+            continue
+        m.add_hint(v.start[o], before.start)
+        m.add_hint(v.placed[o], 1)
+        for s, lit in v.facilitator[o].items():
+            m.add_hint(lit, int(s in before.staff))
+        for r, lit in v.room[o].items():
+            m.add_hint(lit, int(r == before.room))
+
+
 def _hint_pattern(ctx: Context, pattern: _Pattern, fix: bool = False) -> None:
     """Hint (or with ``fix``, require) every occurrence at its series' pattern time, with the
     same facilitator, room and group members, wherever that week allows it."""
@@ -449,7 +507,7 @@ def _hint_pattern(ctx: Context, pattern: _Pattern, fix: bool = False) -> None:
             hint(lit, int(r == room))
 
 
-def _complete_hint(ctx: Context, stopper: _Stopper, solver: cp_model.CpSolver) -> bool:
+def _complete_hint(ctx: Context, steps: _Steps, solver: cp_model.CpSolver) -> bool:
     """Fix the hinted sessions and solve the rest (on-call rota, goal counters), so the full
     model starts from a complete timetable; a partial hint leaves CP-SAT searching blind."""
     model = ctx.model
@@ -457,7 +515,7 @@ def _complete_hint(ctx: Context, stopper: _Stopper, solver: cp_model.CpSolver) -
     hint = fixed.proto.solution_hint
     for index, value in zip(list(hint.vars), list(hint.values), strict=True):
         fixed.add(fixed.get_int_var_from_proto_index(index) == value)
-    code = stopper.run(solver, fixed, None)
+    code = steps.run_solver(solver, fixed, None)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     model.clear_hints()

@@ -188,6 +188,16 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
         lines += [f"  - {m}" for m in summary["moved_sessions"][:8]]
         if len(summary["moved_sessions"]) > 8:
             lines.append("  ... the full list is in summary.json and the report")
+    replan = summary.get("replan")
+    if replan:
+        lines.append(
+            f"Changes since the previous timetable: {len(replan['changes'])} session(s), "
+            f"{replan['people_affected']} person-notifications (all in changes.csv)"
+        )
+        for person, items in list(replan["people_to_tell"].items())[:10]:
+            lines.append(f"  tell {person}: " + "; ".join(items[:3]))
+            if len(items) > 3:
+                lines.append(f"    ... and {len(items) - 3} more")
     if summary["unmet"]:
         lines.append("Not placed:")
         for u in summary["unmet"][:20]:

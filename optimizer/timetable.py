@@ -2,6 +2,11 @@
 
 The solver writes it, the validator and the reports read it, and ``replan`` reads it back from
 ``timetable.csv``. Times are minutes from midnight on ``date``.
+
+The CSV files are opened in spreadsheets, and ids and names come from a hand-written scenario:
+a text cell that a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``+1``, ``-1``,
+``@SUM(A1)``) is written with a leading ``'``, and so is one that already starts with ``'``;
+the readers remove exactly that one ``'``, so ids read back exactly as written.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +33,10 @@ TIMETABLE_COLUMNS = (
 )
 ON_CALL_COLUMNS = ("date", "start", "end", "program", "staff")
 UNMET_COLUMNS = ("program", "session", "who", "period", "missing", "reason")
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +104,19 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(p for p in text.split(";") if p)
 
 
+def csv_cell(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text: a leading ``'`` when it would start
+    a formula, or when it starts with ``'`` itself (so :func:`from_csv_cell` can undo it)."""
+    if text.startswith((*FORMULA_PREFIXES, _QUOTE)):
+        return _QUOTE + text
+    return text
+
+
+def from_csv_cell(text: str) -> str:
+    """Undo :func:`csv_cell`."""
+    return text.removeprefix(_QUOTE)
+
+
 def timetable_csv(bookings: list[Booking]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -105,11 +128,11 @@ def timetable_csv(bookings: list[Booking]) -> str:
                 b.day,
                 format_minutes(b.start),
                 format_minutes(b.end),
-                b.program,
-                b.session,
-                b.room,
-                ";".join(b.facilitators),
-                ";".join(b.residents),
+                csv_cell(b.program),
+                csv_cell(b.session),
+                csv_cell(b.room),
+                csv_cell(";".join(b.facilitators)),
+                csv_cell(";".join(b.residents)),
             ]
         )
     return out.getvalue()
@@ -121,7 +144,13 @@ def on_call_csv(shifts: list[OnCallShift]) -> str:
     writer.writerow(ON_CALL_COLUMNS)
     for s in sorted(shifts):
         writer.writerow(
-            [s.date.isoformat(), format_minutes(s.start), format_minutes(s.end), s.program, s.staff]
+            [
+                s.date.isoformat(),
+                format_minutes(s.start),
+                format_minutes(s.end),
+                csv_cell(s.program),
+                csv_cell(s.staff),
+            ]
         )
     return out.getvalue()
 
@@ -131,40 +160,88 @@ def unmet_csv(unmet: list[Unmet]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(UNMET_COLUMNS)
     for u in unmet:
-        writer.writerow([u.program, u.session, u.who, u.period, u.missing, u.reason])
+        writer.writerow(
+            [
+                csv_cell(u.program),
+                csv_cell(u.session),
+                csv_cell(u.who),
+                csv_cell(u.period),
+                u.missing,
+                csv_cell(u.reason),
+            ]
+        )
     return out.getvalue()
 
 
-def read_timetable_csv(path: Path) -> list[Booking]:
-    with path.open(newline="", encoding="utf-8") as fh:
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with ``columns`` (more are ignored), each with its line number;
+    a ``ValueError`` naming the file says what is wrong with it."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
-        missing = set(TIMETABLE_COLUMNS) - set(reader.fieldnames or ())
+        missing = set(columns) - set(reader.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
-        return [
-            Booking(
-                date=dt.date.fromisoformat(row["date"]),
-                start=_clock(row["start"]),
-                end=_clock(row["end"]),
-                program=row["program"],
-                session=row["session"],
-                room=row["room"],
-                facilitators=_split(row["facilitators"]),
-                residents=_split(row["residents"]),
+        for row in reader:
+            yield reader.line_num, {c: row.get(c) or "" for c in columns}
+
+
+def _bad_row(path: Path, line: int, exc: ValueError) -> ValueError:
+    return ValueError(f"{path}:{line}: cannot read this row ({exc})")
+
+
+def read_timetable_csv(path: Path) -> list[Booking]:
+    bookings = []
+    for line, row in _rows(path, TIMETABLE_COLUMNS):
+        try:
+            bookings.append(
+                Booking(
+                    date=dt.date.fromisoformat(row["date"]),
+                    start=_clock(row["start"]),
+                    end=_clock(row["end"]),
+                    program=from_csv_cell(row["program"]),
+                    session=from_csv_cell(row["session"]),
+                    room=from_csv_cell(row["room"]),
+                    facilitators=_split(from_csv_cell(row["facilitators"])),
+                    residents=_split(from_csv_cell(row["residents"])),
+                )
             )
-            for row in reader
-        ]
+        except ValueError as exc:
+            raise _bad_row(path, line, exc) from None
+    return bookings
 
 
 def read_on_call_csv(path: Path) -> list[OnCallShift]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return [
-            OnCallShift(
-                date=dt.date.fromisoformat(row["date"]),
-                start=_clock(row["start"]),
-                end=_clock(row["end"]),
-                program=row["program"],
-                staff=row["staff"],
+    shifts = []
+    for line, row in _rows(path, ON_CALL_COLUMNS):
+        try:
+            shifts.append(
+                OnCallShift(
+                    date=dt.date.fromisoformat(row["date"]),
+                    start=_clock(row["start"]),
+                    end=_clock(row["end"]),
+                    program=from_csv_cell(row["program"]),
+                    staff=from_csv_cell(row["staff"]),
+                )
             )
-            for row in csv.DictReader(fh)
-        ]
+        except ValueError as exc:
+            raise _bad_row(path, line, exc) from None
+    return shifts
+
+
+def read_unmet_csv(path: Path) -> list[Unmet]:
+    unmet = []
+    for line, row in _rows(path, UNMET_COLUMNS):
+        try:
+            unmet.append(
+                Unmet(
+                    program=from_csv_cell(row["program"]),
+                    session=from_csv_cell(row["session"]),
+                    who=from_csv_cell(row["who"]),
+                    period=from_csv_cell(row["period"]),
+                    missing=int(row["missing"]),
+                    reason=from_csv_cell(row["reason"]),
+                )
+            )
+        except ValueError as exc:
+            raise _bad_row(path, line, exc) from None
+    return unmet

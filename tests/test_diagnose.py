@@ -180,3 +180,17 @@ def test_check_on_the_default_scenario_has_no_blocking_finding():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Nothing blocks a complete timetable" in done.stdout
+
+
+def test_no_single_cause_names_the_competing_sessions(load):
+    """One resident, one open hour, two programs: each fits alone, not both. No capacity
+    finding explains it; the reason comes from the model (sessions that cannot all fit)."""
+    calendar = {"start": "2026-12-07", "weeks": 1, "open": "Mon 09:00-10:00"}
+    group = dict(GROUP, frequency="once a week")
+    program = dict(ONE_ON_ONE, frequency="once a week", duration="1 hour")
+    data = tiny(calendar=calendar, programs=[group, program], residents=[{"id": "R01"}])
+    assert not [f for f in check_capacity(build_problem(load(data))) if f.blocking]
+    result, _ = solve_checked(load(data), time_limit=5)
+    (unmet,) = result.timetable.unmet
+    for word in ("cannot all fit", "group-therapy/", "peer-counseling/R01/1", "R01"):
+        assert word in unmet.reason, unmet.reason

@@ -223,3 +223,20 @@ def test_default_scenario_places_every_session():
     assert report.coverage and report.coverage[0].percent > 60
     # Sessions keep their weekly time: moves are rare (each one is listed in the summary).
     assert result.terms["same_time_every_week"] <= len(result.timetable.bookings) // 20
+
+
+def test_deterministic_mode_gives_the_same_timetable(load):
+    """Same scenario, seed and worker count with --deterministic: the same timetable. (The
+    cost: interleaved search, typically somewhat slower to good solutions; bench/README.md.)"""
+    from optimizer.problem import build_problem
+    from optimizer.solve import Settings, solve
+
+    residents = [{"id": f"R0{i}", "busy": f"2026-12-0{7 + i % 3}"} for i in range(1, 6)]
+    calendar = {"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"}
+    scenario = load(tiny(residents=residents, calendar=calendar))
+    settings = Settings(time_limit=3, workers=2, seed=7, deterministic=True)
+    first = solve(build_problem(scenario), settings).timetable
+    second = solve(build_problem(scenario), settings).timetable
+    assert first is not None and second is not None
+    assert first.bookings == second.bookings
+    assert first.on_call == second.on_call

@@ -10,6 +10,7 @@ from ortools.sat.python import cp_model
 
 from ..problem import Problem
 from ..scenario.schema import Goals
+from .changes import add_changes
 from .context import Context
 from .goals import (
     add_extra_groups,
@@ -55,6 +56,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("staff preferences", "soft", add_staff_preferences),
     Family("residents' daily load", "soft", add_resident_daily_load),
     Family("fair load across staff", "soft", add_fair_load),
+    Family("changes since the last timetable", "soft", add_changes),
 )
 
 
@@ -68,6 +70,7 @@ PLACEMENT_FAMILIES = frozenset(
         "staff: one thing at a time, weekly hours",
         "residents: one session at a time",
         "unplaced sessions",
+        "changes since the last timetable",
     }
 )
 

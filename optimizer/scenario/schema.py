@@ -351,6 +351,7 @@ class Goals(Strict):
     resident_daily_load: WholeNumber = Field(default=5, ge=0)
     max_sessions_per_day: WholeNumber = Field(default=3, ge=1)
     fair_load: WholeNumber = Field(default=1, ge=0)
+    replan_change: WholeNumber = Field(default=2000, ge=0)
     staff_preferences: WholeNumber = Field(default=2, ge=0)
 
 

@@ -1,0 +1,73 @@
+"""Re-planning: what happened before ``--since`` stays as it was, and every other occurrence
+that differs from the previous timetable (time, facilitator or room; or dropped) costs the goal
+``replan_change`` once for each person who would have to be told. A hint alone would not keep
+the timetable stable; this makes stability part of the objective."""
+
+from __future__ import annotations
+
+from ..problem import PreviousBooking
+from .context import Context
+
+
+def keepable(ctx: Context, o: int, before: PreviousBooking) -> bool:
+    """Whether occurrence ``o`` could stay exactly where it was under the changed scenario."""
+    p, v = ctx.problem, ctx.vars
+    occ = p.occurrences[o]
+    dur = p.programs[p.series[occ.series].program].duration
+    if before.start not in occ.starts or before.room not in v.room[o]:
+        return False
+    if not ctx.starts_in(("room", before.room), dur)[before.start]:
+        return False
+    return all(
+        s in v.facilitator[o] and ctx.starts_in(("staff", s), dur)[before.start]
+        for s in before.staff
+    )
+
+
+def add_changes(ctx: Context) -> None:
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    previous = p.previous
+    if previous is None:
+        return
+    term = ctx.term("replan_change")
+    for r, g in previous.frozen_members:
+        if (r, g) in v.member:
+            m.add(v.member[(r, g)] == 1)
+    for o, before in previous.bookings.items():
+        start, placed = v.start[o], v.placed[o]
+        if not keepable(ctx, o, before):
+            if term is not None:  # the change itself moves it: the penalty is certain
+                term.add(1, before.people)
+            continue
+        fac = [v.facilitator[o][s] for s in before.staff]
+        assert before.room is not None
+        room = v.room[o][before.room]
+        if before.frozen:
+            m.add(placed == 1)
+            m.add(start == before.start)
+            for f in fac:
+                m.add(f == 1)
+            m.add(room == 1)
+            continue
+        if term is None:
+            continue
+        same = m.new_bool_var(f"unchanged[{o}]")
+        at = m.new_bool_var(f"same_time[{o}]")
+        m.add(start == before.start).only_enforce_if(at)
+        m.add(start != before.start).only_enforce_if(~at)
+        parts = [placed, at, room, *fac]
+        m.add_bool_and(parts).only_enforce_if(same)
+        m.add_bool_or([same, *[~x for x in parts]])
+        term.add(1 - same, before.people)
+    if not v.on_call:  # a model without the rota (placing sessions only)
+        return
+    for b, (s, frozen) in previous.on_call.items():
+        lit = v.on_call.get((b, s))
+        if lit is None:
+            if term is not None and not frozen:
+                term.add(1)
+            continue
+        if frozen:
+            m.add(lit == 1)
+        elif term is not None:
+            term.add(1 - lit)
