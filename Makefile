@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= scenarios/mission-recovery.yaml
+PLANS ?= scenarios/mission-recovery/plans/*.yaml
 ARGS ?=
 
-.PHONY: solve check test test-all lint format fuzz bench clean
+.PHONY: solve check compare test test-all lint format fuzz bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -21,11 +22,29 @@ solve: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) -m optimizer check $(SCENARIO) $(ARGS)
 
+# Staffing plans side by side: the base and every overlay in PLANS, solved with the same
+# settings; e.g. `make compare PLANS="scenarios/mission-recovery/plans/hire-*.yaml"
+# ARGS="--time-limit 30"`. Writes reports/<scenario>/compare-<time>/comparison.html.
+compare: $(VENV)/.installed
+	$(PY) -m optimizer compare $(SCENARIO) $(PLANS) $(ARGS)
+
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 test-all: $(VENV)/.installed
 	$(PY) -m pytest -m ''
+
+# Scale and speed: S, M, L, XL generated scenarios, 60 s each; results in bench/results/.
+# Options go in ARGS, e.g. `make bench ARGS="S M --time-limit 30"`.
+bench: $(VENV)/.installed
+	$(PY) -m bench.run $(ARGS)
+
+# Property-based and hostile-input tests with many more generated scenarios (FUZZ_EXAMPLES
+# per property, default 300; several minutes). `make test` runs a few of each.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q -m '' --hypothesis-show-statistics \
+		tests/test_properties.py tests/test_hostile.py
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check optimizer tests

@@ -16,21 +16,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import compare, staffing
 from .diagnose import check_capacity
 from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
 from .problem import Problem, build_problem
 from .replan import attach_previous, change_count, changes_between, changes_csv, describe, tell_list
+from .reports import write_run
 from .scenario import Scenario, ScenarioError, load_scenario
 from .score import score_card
 from .solve import Result, Settings, solve
-from .summary import build_summary, summary_json, summary_text
+from .summary import build_summary, summary_text
 from .timetable import (
     Timetable,
-    on_call_csv,
     read_on_call_csv,
     read_timetable_csv,
-    timetable_csv,
-    unmet_csv,
 )
 from .validate import validate
 
@@ -73,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("scenario", type=Path)
     v.add_argument("timetable", type=Path, help="timetable.csv (on_call.csv beside it is read)")
 
+    compare.add_parser(sub)  # staffing plans side by side (optimizer/compare.py)
+    staffing.add_parser(sub)  # the smallest head count in a role (optimizer/staffing.py)
     return parser
 
 
@@ -111,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _replan(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "compare":
+            return compare.run_cli(args)
+        if args.command == "staffing":
+            return staffing.run_cli(args)
         return _validate(args)
     except ScenarioError as exc:
         print(
@@ -212,13 +217,7 @@ def _run(
     try:
         for name, text in files.items():
             run.write(name, text)
-        timetable = result.timetable or Timetable()
-        if result.timetable is not None:
-            run.write("timetable.csv", timetable_csv(timetable.bookings))
-            run.write("on_call.csv", on_call_csv(timetable.on_call))
-            run.write("unmet.csv", unmet_csv(timetable.unmet))
-            _write_reports(run, problem, result, report, summary)
-        run.write("summary.json", summary_json(summary))
+        write_run(run, problem, result, report, summary)
         folder = run.publish()
     except BaseException:
         run.discard()
@@ -230,15 +229,6 @@ def _run(
     if report is not None and not report.ok:
         return EXIT_BUG
     return EXIT_OK if result.complete else EXIT_UNMET
-
-
-def _write_reports(run: RunFolder, problem: Any, result: Any, report: Any, summary: Any) -> None:
-    """Staff-facing outputs (HTML, PDFs, calendars, workbook) where the reports package has them."""
-    try:
-        from .reports import write_reports
-    except ImportError:
-        return
-    write_reports(run, problem, result, report, summary)
 
 
 def _check(args: argparse.Namespace) -> int:

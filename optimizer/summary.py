@@ -34,6 +34,22 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def scenario_hash(path: Path) -> tuple[str, list[dict[str, str]]]:
+    """The scenario's content hash, and each file it was read from (an overlay and its bases)
+    with its own hash. For a single file the hash is that file's sha256."""
+    from .scenario.overlay import read_scenario_data, scenario_files
+
+    try:
+        files = [Path(f) for f in scenario_files(read_scenario_data(path)[1])]
+    except Exception:  # the scenario was read once already; this is only for the record
+        files = [path]
+    listed = [{"file": str(f), "sha256": file_hash(f)} for f in files]
+    if len(listed) == 1:
+        return listed[0]["sha256"], listed
+    combined = hashlib.sha256("".join(x["sha256"] for x in listed).encode()).hexdigest()
+    return combined, listed
+
+
 def status_word(result: Result) -> str:
     if result.timetable is None:
         return "no timetable"
@@ -50,6 +66,7 @@ def build_summary(
     card: dict[str, GoalScore] | None = None,
 ) -> dict[str, Any]:
     scenario = problem.scenario
+    sha, files = scenario_hash(scenario_path)
     tt = result.timetable
     placed = len(tt.bookings) if tt else 0
     missing = len(tt.unmet) if tt else 0
@@ -82,7 +99,8 @@ def build_summary(
     return {
         "scenario": scenario.name,
         "scenario_file": str(scenario_path),
-        "scenario_sha256": file_hash(scenario_path),
+        "scenario_sha256": sha,
+        "scenario_files": files,
         "status": status_word(result),
         "solver_status": result.status.value,
         "proven_optimal": result.status is Status.OPTIMAL,

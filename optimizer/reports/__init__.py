@@ -113,3 +113,24 @@ def write_reports(
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def write_run(
+    run: RunFolder,
+    problem: Problem,
+    result: Result,
+    report: ValidationReport | None,
+    summary: dict[str, Any],
+    warn: Callable[[str], None] | None = None,
+) -> None:
+    """Every file of one run, as ``solve`` writes them: the CSVs, the reports, the summary."""
+    from ..summary import summary_json
+    from ..timetable import on_call_csv, timetable_csv, unmet_csv
+
+    if result.timetable is not None:
+        timetable = result.timetable
+        run.write("timetable.csv", timetable_csv(timetable.bookings))
+        run.write("on_call.csv", on_call_csv(timetable.on_call))
+        run.write("unmet.csv", unmet_csv(timetable.unmet))
+        write_reports(run, problem, result, report, summary, warn=warn)
+    run.write("summary.json", summary_json(summary))

@@ -10,16 +10,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from .overlay import issue_at, read_scenario_data
 from .references import check_references
 from .schema import Scenario, shown
-from .source import Issue, ScenarioError, SourceMap, format_path, read_yaml
+from .source import Issue, ScenarioError, SourceMap
 
 __all__ = ["Issue", "Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raise :class:`ScenarioError` on any problem."""
-    data, source = read_yaml(Path(path))
+    """Read and validate a scenario file, or an overlay of one (``base:``, see
+    :mod:`.overlay`); raise :class:`ScenarioError` on any problem."""
+    data, source = read_scenario_data(Path(path))
     return parse_scenario(data, source)
 
 
@@ -192,5 +194,6 @@ def _issues_from_pydantic(exc: ValidationError, source: SourceMap) -> list[Issue
             loc = (*source.as_written(loc[:-1]), loc[-1]) if loc else loc
         else:
             loc = source.as_written(loc)
-        issues.append(Issue(source.file, source.line_of(loc), format_path(loc), msg))
-    return sorted(issues, key=lambda i: i.line if i.line is not None else 0)
+        issues.append(issue_at(source, loc, msg))
+    # an overlay's own issues first, then its base's
+    return sorted(issues, key=lambda i: (i.file != source.file, i.line or 0))

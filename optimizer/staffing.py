@@ -1,0 +1,498 @@
+"""How many people in one role does the home need? Solve the base scenario with 1, 2, ... N
+people in the role and find the smallest head count that places every required session and
+keeps the crisis on-call rota covered.
+
+``python -m optimizer staffing BASE.yaml --role peer --min 1 --max 6`` keeps the base's staff
+who do not have the role and replaces those who have it with N generated staff members
+(``peer-1``, ``peer-2``, ...). By default each is a copy of the base's first staff member with
+the role (roles, availability, weekly limit, cost and wishes; not their dated absences), and
+``--template-available``, ``--max-hours`` and ``--hourly-cost`` change that template.
+
+Each head count is written as an overlay (``overlays/<N>x-<role>.yaml``, loadable on its own)
+and solved like a plan of ``compare``, so the output folder holds a full comparison (and every
+plan's own report) plus ``staffing.csv`` and ``staffing.png``: unmet demand, on-call coverage
+and cost per week against head count.
+
+**Enough** means every required session placed and every as-needed (on-call) program covering
+at least ``--coverage`` percent of the opening hours (default 99: a few minutes a week may stay
+uncovered, e.g. where the opening hours do not fill a whole on-call block). A scenario with no
+on-call program needs only the sessions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .compare import (
+    EXIT_BUG,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_UNMET,
+    Comparison,
+    Plan,
+    PlanRun,
+    Say,
+    Section,
+    UsageError,
+    add_solve_options,
+    check_options,
+    default_folder,
+    esc,
+    executor_from,
+    figure_png,
+    label,
+    load_plan,
+    output_run,
+    run_comparison,
+    settings_from,
+    shown_value,
+    style_axes,
+    terminal_table,
+    to_csv,
+)
+from .executor import Executor, ExecutorUnavailable
+from .output import RunFolder, safe_name
+from .scenario.overlay import read_scenario_data
+from .scenario.phrases import parse_window
+from .solve import Settings
+
+DEFAULT_COVERAGE = 99.0
+OVERLAYS_DIR = "overlays"
+MAX_HEAD_COUNT = 50
+
+
+@dataclass(frozen=True)
+class Template:
+    """What each generated staff member gets, over the copied base member (if any)."""
+
+    available: tuple[str, ...] | None = None
+    max_hours: float | None = None
+    hourly_cost: float | None = None
+
+
+def _roles(item: dict[str, Any]) -> list[str]:
+    roles = item.get("roles")
+    if roles is None:
+        return []
+    return [str(r) for r in (roles if isinstance(roles, list) else [roles])]
+
+
+def _staff_list(data: dict[str, Any]) -> list[dict[str, Any]]:
+    staff = data.get("staff") or []
+    staff = staff if isinstance(staff, list) else [staff]
+    return [s for s in staff if isinstance(s, dict)]
+
+
+def staff_model(base: dict[str, Any], role: str, template: Template) -> dict[str, Any]:
+    """The fields of each generated staff member (without id and name)."""
+    first = next((s for s in _staff_list(base) if role in _roles(s)), None)
+    if first is None:
+        model: dict[str, Any] = {"roles": [role]}
+    else:
+        model = {
+            k: copy.deepcopy(v)
+            for k, v in first.items()
+            if k not in ("id", "name", "unavailable") and v is not None
+        }
+    if template.available is not None:
+        model["available"] = list(template.available)
+    if template.max_hours is not None:
+        model["max_hours_per_week"] = template.max_hours
+    if template.hourly_cost is not None:
+        model["hourly_cost"] = template.hourly_cost
+    return model
+
+
+def staffing_overlay(
+    base: dict[str, Any], base_ref: str, role: str, count: int, template: Template
+) -> dict[str, Any]:
+    """The overlay with ``count`` generated staff members in ``role`` instead of the base's."""
+    staff = _staff_list(base)
+    with_role = {str(s.get("id")): s for s in staff if role in _roles(s)}
+    kept = {str(s.get("id")) for s in staff if role not in _roles(s)}
+    model = staff_model(base, role, template)
+    new_ids = []
+    for k in range(1, count + 1):
+        new_id = f"{role}-{k}"
+        while new_id in kept:
+            new_id += "-new"
+        new_ids.append(new_id)
+    items: list[dict[str, Any]] = [
+        {"id": sid, "remove": True} for sid in with_role if sid not in new_ids
+    ]
+    for k, new_id in enumerate(new_ids, start=1):
+        item = {"id": new_id, "name": f"{role.capitalize()} {k} (planned)", **copy.deepcopy(model)}
+        old = with_role.get(new_id)
+        if old is not None:  # the same id in the base: replace every field it has
+            item |= {f: None for f in old if f not in item}
+        items.append(item)
+    return {
+        "base": base_ref,
+        "name": f"{base.get('name', 'Scenario')}: {count} × {role}",
+        "staff": items,
+    }
+
+
+@dataclass
+class StaffingResult:
+    comparison: Comparison
+    curve: pd.DataFrame | None  # one row per head count (None: nothing solved)
+    smallest: int | None
+
+
+def head_count_curve(
+    runs: Sequence[PlanRun], counts: dict[str, int], role: str, coverage: float
+) -> pd.DataFrame:
+    """One row per head count: unmet demand, coverage, cost, and whether it is enough."""
+    rows = []
+    for run in runs:
+        m = run.metrics
+        lowest = m.get("on_call_coverage_min_percent")
+        placed_all = m.get("sessions_unmet") == 0 and run.result.timetable is not None
+        covered = lowest is None or lowest >= coverage
+        rows.append(
+            {
+                "head_count": counts[run.plan.id],
+                "plan": run.plan.id,
+                "status": m["status"],
+                "sessions_placed": m["sessions_placed"],
+                "sessions_required": m["sessions_required"],
+                "sessions_unmet": m["sessions_unmet"],
+                "on_call_coverage_min_percent": lowest,
+                f"hours_per_week[{role}]": m.get(f"hours_per_week[{role}]"),
+                f"utilization_percent[{role}]": m.get(f"utilization_percent[{role}]"),
+                "session_cost_per_week": m["session_cost_per_week"],
+                "on_call_cost_per_week": m["on_call_cost_per_week"],
+                "total_cost_per_week": m["total_cost_per_week"],
+                "enough": bool(placed_all and covered),
+                "solve_seconds": m["solve_seconds"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.sort_values("head_count", kind="stable").reset_index(drop=True)
+
+
+def smallest_enough(curve: pd.DataFrame) -> int | None:
+    enough = curve[curve["enough"]]
+    return int(enough["head_count"].min()) if len(enough) else None
+
+
+def staffing_chart(curve: pd.DataFrame, role: str, coverage: float, smallest: int | None) -> bytes:
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    x = curve["head_count"].to_numpy(dtype=int)
+    fig = Figure(figsize=(9, 8.2), layout="constrained")
+    axes = fig.subplots(3, 1, sharex=True)
+    fig.suptitle(
+        f"Head count of '{role}' staff: unmet demand, on-call coverage and cost",
+        fontsize=13,
+        x=0.01,
+        ha="left",
+    )
+
+    def numbers(column: str) -> np.ndarray:
+        return pd.to_numeric(curve[column], errors="coerce").to_numpy(dtype=float)
+
+    ax = axes[0]
+    unmet = np.nan_to_num(numbers("sessions_unmet"))
+    ax.bar(x, unmet, 0.6, color=["#55a868" if u == 0 else "#c44e52" for u in unmet])
+    for xi, u in zip(x, unmet, strict=True):
+        ax.text(xi, u, f"{u:.0f}", ha="center", va="bottom", fontsize=9)
+    style_axes(ax, "Sessions not placed", "sessions")
+    ax.set_ylim(0, max(1.0, float(unmet.max(initial=0))) * 1.3)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+    ax = axes[1]
+    cover = numbers("on_call_coverage_min_percent")
+    if np.isnan(cover).all():
+        ax.text(0.5, 0.5, "No on-call program", ha="center", va="center", transform=ax.transAxes)
+    else:
+        ax.plot(x, cover, marker="o", color="#4c72b0")
+        for xi, c in zip(x, cover, strict=True):
+            if not np.isnan(c):
+                ax.annotate(f"{c:.1f} %", (xi, c), textcoords="offset points", xytext=(0, 7),
+                            ha="center", fontsize=9)  # fmt: skip
+        ax.axhline(coverage, color="#c44e52", linestyle="--", linewidth=1)
+        ax.text(x[0], coverage, f" target {coverage:g} %", va="top", fontsize=8, color="#c44e52")
+        low = np.nanmin(cover)
+        ax.set_ylim(max(0.0, min(low, coverage) - 8), 108)
+    style_axes(ax, "On-call coverage of opening hours (lowest program)", "% covered")
+
+    ax = axes[2]
+    sessions = np.nan_to_num(numbers("session_cost_per_week"))
+    on_call = np.nan_to_num(numbers("on_call_cost_per_week"))
+    ax.bar(x, sessions, 0.6, color="#4c72b0", label="sessions")
+    ax.bar(x, on_call, 0.6, bottom=sessions, color="#8c8c8c", label="on call")
+    for xi, total in zip(x, sessions + on_call, strict=True):
+        ax.text(xi, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=9)
+    style_axes(ax, "Staff cost per week (hours × hourly cost)", "cost / week")
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.margins(y=0.15)
+    ax.set_xticks(x, [str(v) for v in x])
+    ax.set_xlabel(f"people with the role '{role}'")
+
+    if smallest is not None:
+        for ax in axes:
+            ax.axvspan(smallest - 0.4, smallest + 0.4, color="#55a868", alpha=0.12, zorder=0)
+        axes[0].text(
+            smallest, axes[0].get_ylim()[1], "smallest enough", ha="center", va="top",
+            fontsize=9, color="#2e7d32",
+        )  # fmt: skip
+    return figure_png(fig)
+
+
+def curve_table(curve: pd.DataFrame, role: str) -> str:
+    columns = [
+        ("head_count", "people"),
+        ("sessions_unmet", "unmet sessions"),
+        ("on_call_coverage_min_percent", "on-call coverage"),
+        (f"hours_per_week[{role}]", "hours/week led"),
+        ("total_cost_per_week", "cost/week"),
+        ("enough", "enough"),
+    ]
+    header = "  ".join(f"{name:>16}" for _, name in columns)
+    lines = [header]
+    for _, row in curve.iterrows():
+        lines.append("  ".join(f"{shown_value(col, row.get(col)):>16}" for col, _ in columns))
+    return "\n".join(lines)
+
+
+def _curve_html(curve: pd.DataFrame, role: str, chart: bytes, verdict: str) -> str:
+    columns = [c for c in curve.columns if c != "plan"]
+    head = "".join(f"<th>{esc(label(c).strip())}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(shown_value(c, row[c]))}</td>" for c in columns) + "</tr>"
+        for _, row in curve.iterrows()
+    )
+    png = base64.b64encode(chart).decode("ascii")
+    return (
+        f"<p><strong>{esc(verdict)}</strong></p>"
+        f'<img alt="Unmet sessions, on-call coverage and cost against the number of {esc(role)} '
+        f'staff" src="data:image/png;base64,{png}">'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def verdict_text(smallest: int | None, curve: pd.DataFrame, role: str, coverage: float) -> str:
+    lo, hi = int(curve["head_count"].min()), int(curve["head_count"].max())
+    if smallest is None:
+        return (
+            f"No head count from {lo} to {hi} '{role}' staff places every session with at least "
+            f"{coverage:g} % on-call coverage; try a larger --max or other shifts."
+        )
+    row = curve[curve["head_count"] == smallest].iloc[0]
+    text = (
+        f"Smallest head count: {smallest} '{role}' staff place every required session with at "
+        f"least {coverage:g} % on-call coverage (cost/week "
+        f"{shown_value('total_cost_per_week', row['total_cost_per_week'])})."
+    )
+    above = curve[curve["head_count"] > smallest]
+    short = [int(n) for n in above.loc[~above["enough"], "head_count"]]
+    if short:
+        text += (
+            f" Note: {', '.join(map(str, short))} did not reach it within the time limit; a "
+            "longer --time-limit may help."
+        )
+    return text
+
+
+def run_staffing(
+    base: Path,
+    role: str,
+    counts: range,
+    template: Template,
+    coverage: float,
+    settings: Settings,
+    executor: Executor,
+    run: RunFolder,
+    say: Say,
+) -> StaffingResult:
+    """Write the overlays, solve them as a comparison, and add the head-count curve."""
+    base_data, _ = read_scenario_data(base)
+    if not isinstance(base_data, dict):
+        raise UsageError(f"{base} is not a scenario")
+    base_name = str(base_data.get("name", base.stem))
+    # The overlays sit in the run folder; their base is relative to where the run folder ends
+    # up (the staging folder is its sibling, so the same relative path works from both).
+    final_dir = run.final.parent.resolve() / run.final.name / OVERLAYS_DIR
+    base_ref = os.path.relpath(base.resolve(), final_dir)
+    plans: list[Plan] = []
+    ids: dict[str, int] = {}
+    for n in counts:
+        plan_id = safe_name(f"{n}x-{role}")
+        overlay = staffing_overlay(base_data, base_ref, role, n, template)
+        text = (
+            f"# {n} x {role}: generated by `python -m optimizer staffing`; the base's '{role}' "
+            "staff replaced.\n" + yaml.safe_dump(overlay, sort_keys=False, allow_unicode=True)
+        )
+        path = run.write(f"{OVERLAYS_DIR}/{plan_id}.yaml", text)
+        plan = load_plan(path, plan_id)
+        plan.shown_path = str(final_dir / path.name)
+        plans.append(plan)
+        ids[plan_id] = n
+    sections: dict[str, Any] = {}
+
+    def curve_section(runs: list[PlanRun], folder: RunFolder) -> list[Section]:
+        curve = head_count_curve(runs, ids, role, coverage)
+        smallest = smallest_enough(curve)
+        chart = staffing_chart(curve, role, coverage, smallest)
+        folder.write("staffing.csv", to_csv(curve))
+        folder.write("staffing.png", chart)
+        verdict = verdict_text(smallest, curve, role, coverage)
+        sections.update(curve=curve, smallest=smallest)
+        return [Section(f"How many '{role}' staff?", _curve_html(curve, role, chart, verdict))]
+
+    comparison = run_comparison(
+        plans,
+        settings,
+        executor,
+        run,
+        say=say,
+        title=f"Staffing: how many '{role}' staff for {base_name}",
+        extra=curve_section,
+        describe=[
+            f"Base: {base}, with {counts.start} to {counts.stop - 1} '{role}' staff in place of "
+            f"its own; each head count's overlay is in {OVERLAYS_DIR}/."
+        ],
+    )
+    return StaffingResult(comparison, sections.get("curve"), sections.get("smallest"))
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "staffing", help="find the smallest number of staff in a role that meets all demand"
+    )
+    p.add_argument("base", type=Path, help="the base scenario")
+    p.add_argument("--role", required=True, help="the role to vary, e.g. peer")
+    p.add_argument("--min", dest="min_count", type=int, default=1, help="fewest people (default 1)")
+    p.add_argument("--max", dest="max_count", type=int, required=True, help="most people")
+    p.add_argument(
+        "--template-available",
+        action="append",
+        metavar="WINDOW",
+        help='working hours of each generated staff member, e.g. "Mon-Fri 09:00-17:00" '
+        "(repeat for more windows; default: the base's first member with the role)",
+    )
+    p.add_argument("--max-hours", type=float, help="their max_hours_per_week")
+    p.add_argument("--hourly-cost", type=float, help="their hourly_cost")
+    p.add_argument(
+        "--coverage",
+        type=float,
+        default=DEFAULT_COVERAGE,
+        help=f"on-call coverage, in percent of opening hours, that counts as full "
+        f"(default {DEFAULT_COVERAGE:g})",
+    )
+    add_solve_options(p)
+
+
+def _template(args: argparse.Namespace) -> Template:
+    windows = None
+    if args.template_available:
+        windows = tuple(args.template_available)
+        for w in windows:
+            try:
+                parse_window(w)
+            except ValueError as exc:
+                raise UsageError(f"--template-available {w!r}: {exc}") from None
+    if args.max_hours is not None and not 0 < args.max_hours <= 168:
+        raise UsageError("--max-hours must be more than 0 and at most 168")
+    if args.hourly_cost is not None and not args.hourly_cost >= 0:
+        raise UsageError("--hourly-cost must be 0 or more")
+    return Template(windows, args.max_hours, args.hourly_cost)
+
+
+def _check(args: argparse.Namespace, base_data: Any, template: Template) -> range:
+    if not 1 <= args.min_count <= args.max_count:
+        raise UsageError("--min must be at least 1 and no more than --max")
+    if args.max_count - args.min_count + 1 > MAX_HEAD_COUNT:
+        raise UsageError(f"at most {MAX_HEAD_COUNT} head counts in one search")
+    if not 0 < args.coverage <= 100:
+        raise UsageError("--coverage is a percentage: more than 0 and at most 100")
+    staff = _staff_list(base_data) if isinstance(base_data, dict) else []
+    if not any(args.role in _roles(s) for s in staff) and template.available is None:
+        known = sorted({r for s in staff for r in _roles(s)})
+        raise UsageError(
+            f"no staff member of the base has the role {args.role!r} (known roles: "
+            f"{', '.join(known)}); give --template-available (and --max-hours, --hourly-cost) "
+            "to describe the new staff"
+        )
+    programs = base_data.get("programs") if isinstance(base_data, dict) else None
+    needs = [
+        p for p in (programs if isinstance(programs, list) else [])
+        if isinstance(p, dict) and args.role in _roles({"roles": p.get("facilitator")})
+    ]  # fmt: skip
+    if not needs:
+        print(f"Note: no program needs the role {args.role!r}; the head count changes nothing.")
+    return range(args.min_count, args.max_count + 1)
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """``python -m optimizer staffing``: 0 when some head count in the range is enough, 3 when
+    none is (or the search was interrupted), 2 invalid input, 1 a bug."""
+    try:
+        return _staffing(args)
+    except (UsageError, ExecutorUnavailable) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _staffing(args: argparse.Namespace) -> int:
+    say: Say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
+    check_options(args)
+    template = _template(args)
+    load_plan(args.base)  # the base must be valid on its own
+    base_data, _ = read_scenario_data(args.base)
+    counts = _check(args, base_data, template)
+    executor = executor_from(args, len(counts))
+    default = default_folder(Path("reports"), args.base, f"staffing-{safe_name(args.role)}")
+    run = output_run(args, default, say)
+    try:
+        with executor:
+            result = run_staffing(
+                args.base,
+                args.role,
+                counts,
+                template,
+                args.coverage,
+                settings_from(args),
+                executor,
+                run,
+                say,
+            )
+        if not result.comparison.runs or result.curve is None:
+            run.discard()
+            print("Interrupted before any plan was solved; nothing was written.", file=sys.stderr)
+            return EXIT_UNMET
+        folder = run.publish()
+    except BaseException:
+        run.discard()
+        raise
+    print()
+    print(curve_table(result.curve, args.role))
+    print()
+    print(verdict_text(result.smallest, result.curve, args.role, args.coverage))
+    print()
+    print(terminal_table(result.comparison.frame))
+    print(f"Files:     {folder}/comparison.html (and staffing.csv, staffing.png, overlays/)")
+    if any(r.rule_violations for r in result.comparison.runs):
+        print("RULE VIOLATIONS in a timetable: this is a bug; see the plan's summary.json.")
+        return EXIT_BUG
+    if result.comparison.interrupted or result.smallest is None:
+        return EXIT_UNMET
+    return EXIT_OK
