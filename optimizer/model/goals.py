@@ -190,34 +190,51 @@ def _on_day(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
 
 
 def add_resident_daily_load(ctx: Context) -> None:
-    """Sessions beyond ``goals.max_sessions_per_day`` for a resident on one day."""
+    """Sessions beyond ``goals.max_sessions_per_day`` for a resident on one day.
+
+    A resident's load on a day is their own sessions (fixed groups) plus, for each program
+    whose groups the solver forms, the number of sessions their group has that day: one small
+    integer per resident, program and day, equal to the count of whichever group they are in
+    (not a literal per resident, session and day, which made this goal half the model).
+    """
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("resident_daily_load")
     if term is None:
         return
     cap = ctx.goals.max_sessions_per_day
-    per_day: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+    load: dict[tuple[int, int], list[cp_model.LinearExprT]] = defaultdict(list)
+    most: dict[tuple[int, int], int] = defaultdict(int)  # the largest load possible
+    group_day: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
     for occ in p.occurrences:
         group = p.groups[p.series[occ.series].group]
-        days = _on_day(ctx, occ.index)
-        if group.members is not None:
-            for r in group.members:
-                for d, lit in days.items():
-                    per_day[(r, d)].append(lit)
+        for d, lit in _on_day(ctx, occ.index).items():
+            if group.members is not None:
+                for r in group.members:
+                    load[(r, d)].append(lit)
+                    most[(r, d)] += 1
+            else:
+                group_day[(group.index, d)].append(lit)
+    families: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for g in p.groups:
+        if g.members is None:
+            families[(g.program, g.house)].append(g.index)
+    for groups in families.values():
+        days = sorted({d for g in groups for (gg, d) in group_day if gg == g})
+        for d in days:
+            counts = {g: group_day.get((g, d), []) for g in groups}
+            biggest = max(len(x) for x in counts.values())
+            for r in p.groups[groups[0]].candidates:
+                mine = m.new_int_var(0, biggest, f"group_load[{r},{groups[0]},{d}]")
+                for g, lits in counts.items():
+                    member = v.member[(r, g)]
+                    m.add(mine == sum(lits)).only_enforce_if(member)
+                load[(r, d)].append(mine)
+                most[(r, d)] += biggest
+    for key, parts in load.items():
+        if most[key] <= cap:
             continue
-        for r in group.candidates:
-            attends = v.attends[(r, occ.index)]
-            for d, lit in days.items():
-                both = m.new_bool_var(f"attends_on[{r},{occ.index},{d}]")
-                m.add(both <= attends)
-                m.add(both <= lit)
-                m.add(both >= attends + lit - 1)
-                per_day[(r, d)].append(both)
-    for (r, d), lits in per_day.items():
-        if len(lits) <= cap:
-            continue
-        excess = m.new_int_var(0, len(lits) - cap, f"excess[{r},{d}]")
-        m.add_max_equality(excess, [sum(lits) - cap, 0])
+        excess = m.new_int_var(0, most[key] - cap, f"excess[{key[0]},{key[1]}]")
+        m.add_max_equality(excess, [sum(parts) - cap, 0])
         term.add(excess)
 
 
