@@ -20,9 +20,14 @@ MAX_FILE_STEM = 80
 
 
 def safe_name(text: str) -> str:
-    """A file name made from an id: no path separators, no '..', no control characters.
+    """A file name made from an id: letters, digits, ``.``, ``-`` and ``_`` only, so no path
+    separator and no control character; never empty, never starting with ``.`` (so never ``.``,
+    ``..`` or a hidden file), at most ``MAX_FILE_STEM`` characters plus a hash.
 
-    Distinct ids that would collide keep a short hash, so two staff never share a file.
+    The result may still contain ``..`` inside (``a..b``): harmless, since without a separator
+    it names a file in the folder it is joined to. An id that had to change keeps a short hash
+    of the original, so two distinct ids do not share a file (ids differing only in case do on
+    a case-insensitive file system such as macOS's or Windows').
     """
     norm = unicodedata.normalize("NFKC", text)
     cleaned = re.sub(r"[^\w.-]+", "-", norm, flags=re.UNICODE).strip(".-_") or "item"
@@ -70,10 +75,22 @@ class RunFolder:
         return target
 
     def publish(self) -> Path:
-        if self.final.exists():
-            self.final.rmdir()  # only ever an empty folder here; see prepare_out
-        os.replace(self.staging, self.final)
-        return self.final
+        """Rename the staging folder into place and return where it went: ``final``, or, if
+        something has appeared there since the solve began (another solve of the same scenario
+        started in the same second, a file written by hand), ``<final>-2``, ``-3``... beside
+        it. Nothing already there is ever replaced, and the new run is never lost."""
+        candidate, n = self.final, 2
+        while True:
+            try:
+                if candidate.is_dir() and not candidate.is_symlink():
+                    candidate.rmdir()  # only an empty folder (see prepare_out); else OSError
+                os.replace(self.staging, candidate)
+                return candidate
+            except OSError:
+                if (not candidate.exists() and not candidate.is_symlink()) or n > 1000:
+                    raise  # not a name clash: e.g. permissions or a full disk
+            candidate = self.final.with_name(f"{self.final.name}-{n}")
+            n += 1
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -112,6 +129,12 @@ def prepare_out(out: Path, force: bool) -> Path | None:
     contents are kept beside it (renamed), never deleted. Returns where they were kept."""
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise OutputError(
+            f"{out} is the current folder or holds it; choose a new folder for the run, e.g. "
+            "--out runs/this-week"
+        )
     if out.exists() and any(out.iterdir()):
         if not force:
             raise OutputError(
@@ -120,6 +143,10 @@ def prepare_out(out: Path, force: bool) -> Path | None:
             )
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")
         kept = out.with_name(f"{out.name}.previous-{stamp}")
+        n = 2
+        while kept.exists() or kept.is_symlink():  # two --force runs in the same second
+            kept = out.with_name(f"{out.name}.previous-{stamp}-{n}")
+            n += 1
         os.replace(out, kept)
         return kept
     return None
