@@ -1,5 +1,9 @@
 import sys
 
-from .cli import main
+try:
+    from .cli import main
+except KeyboardInterrupt:  # Ctrl-C while the libraries load
+    print("Interrupted before a timetable was found; nothing was written.", file=sys.stderr)
+    sys.exit(3)
 
 sys.exit(main())

@@ -8,11 +8,14 @@ not be met (or none was found); 2 the scenario or the command is invalid (nothin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +28,12 @@ from .reports import write_run
 from .scenario import Scenario, ScenarioError, load_scenario
 from .score import score_card
 from .solve import Result, Settings, solve
-from .summary import build_summary, summary_text
+from .summary import build_summary, scenario_hash, summary_text
 from .timetable import (
     Timetable,
     read_on_call_csv,
     read_timetable_csv,
+    read_unmet_csv,
 )
 from .validate import validate
 
@@ -125,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {issue}", file=sys.stderr)
         return EXIT_INVALID
     except OutputError as exc:
-        print(f"Cannot write the output: {exc}", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:  # the output was piped into a program that stopped reading
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -153,13 +157,13 @@ def _solve(args: argparse.Namespace) -> int:
 def _replan(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if not args.previous.is_file():
-        raise OutputError(f"{args.previous} is not a timetable.csv file")
+        raise OutputError(f"Cannot re-plan: {args.previous} is not a timetable.csv file")
     try:
         old = read_timetable_csv(args.previous)
         shifts_path = args.previous.with_name("on_call.csv")
         old_shifts = read_on_call_csv(shifts_path) if shifts_path.exists() else []
     except (ValueError, KeyError) as exc:
-        raise OutputError(f"cannot read the previous timetable: {exc}") from None
+        raise OutputError(f"Cannot re-plan: cannot read the previous timetable: {exc}") from None
     since = args.since or dt.date.today()
     problem = attach_previous(build_problem(scenario), old, old_shifts, since)
     weeks = {p.id: p.frequency.period_weeks for p in scenario.programs}
@@ -188,6 +192,7 @@ def _run(
     extra: Callable[[Result, dict[str, Any]], dict[str, str]] | None = None,
 ) -> int:
     """Solve, validate, write the run folder atomically, print the summary, exit code."""
+    digest = scenario_hash(args.scenario)  # what is solved, even if the file is edited meanwhile
     if args.out is not None:
         kept = prepare_out(args.out, args.force)
         if kept is not None:
@@ -210,18 +215,19 @@ def _run(
     result = solve(problem, settings, progress)
     report = validate(scenario, result.timetable) if result.timetable else None
     card = score_card(scenario, result.timetable, report) if result.timetable and report else None
-    summary = build_summary(problem, result, report, args.scenario, card)
+    summary = build_summary(problem, result, report, args.scenario, card, digest)
     files = extra(result, summary) if extra else {}
 
     run = RunFolder(final)
-    try:
-        for name, text in files.items():
-            run.write(name, text)
-        write_run(run, problem, result, report, summary)
-        folder = run.publish()
-    except BaseException:
-        run.discard()
-        raise
+    with _signals_deferred():  # the solve is over: a Ctrl-C now must not lose its timetable
+        try:
+            for name, text in files.items():
+                run.write(name, text)
+            write_run(run, problem, result, report, summary)
+            folder = run.publish()
+        except BaseException:
+            run.discard()
+            raise
     if args.out is None:
         point_latest(folder)
     print()
@@ -229,6 +235,26 @@ def _run(
     if report is not None and not report.ok:
         return EXIT_BUG
     return EXIT_OK if result.complete else EXIT_UNMET
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the run folder is written; act on them afterwards."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {
+        sig: signal.signal(sig, lambda signum, frame: received.append(signum))
+        for sig in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        print("Stopped as asked, after writing the run folder.", file=sys.stderr)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -253,10 +279,14 @@ def _check(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    bookings = read_timetable_csv(args.timetable)
-    on_call_path = args.timetable.with_name("on_call.csv")
-    shifts = read_on_call_csv(on_call_path) if on_call_path.exists() else []
-    report = validate(scenario, Timetable(bookings, shifts, []))
+    beside = args.timetable.with_name
+    try:
+        bookings = read_timetable_csv(args.timetable)
+        shifts = read_on_call_csv(beside("on_call.csv")) if beside("on_call.csv").exists() else []
+        unmet = read_unmet_csv(beside("unmet.csv")) if beside("unmet.csv").exists() else []
+    except (OSError, ValueError, KeyError) as exc:
+        raise OutputError(f"Cannot validate: cannot read the timetable: {exc}") from None
+    report = validate(scenario, Timetable(bookings, shifts, unmet))
     for v in report.violations:
         print(f"  {v}")
     print(

@@ -255,6 +255,8 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
             families[g.house].append(g.index)
     for house, groups in families.items():
         members = p.groups[groups[0]].candidates
+        if len(members) > 2000:  # the pairwise matrix would not fit in memory; skip the check
+            continue
         base = _program_mask(p, prog, house, 2)
         starts = np.stack(
             [

@@ -128,17 +128,18 @@ def prepare_out(out: Path, force: bool) -> Path | None:
     """Check an explicit ``--out`` folder. A non-empty one needs ``force``, and then its old
     contents are kept beside it (renamed), never deleted. Returns where they were kept."""
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder")
+        raise OutputError(f"Cannot write the output: {out} exists and is not a folder")
     here = Path.cwd().resolve()
     if out.resolve() == here or out.resolve() in here.parents:
         raise OutputError(
-            f"{out} is the current folder or holds it; choose a new folder for the run, e.g. "
-            "--out runs/this-week"
+            f"Cannot write the output: {out} is the current folder or holds it; choose a new "
+            "folder for the run, e.g. --out runs/this-week"
         )
     if out.exists() and any(out.iterdir()):
         if not force:
             raise OutputError(
-                f"{out} is not empty; it may hold a timetable already handed out. Choose another "
+                f"Cannot write the output: {out} is not empty; it may hold a timetable already "
+                "handed out. Choose another "
                 "folder, or add --force to keep the old files beside it and write a new run"
             )
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H%M%S")

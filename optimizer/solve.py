@@ -194,6 +194,7 @@ class _Best:
     ctx: Context
     solver: cp_model.CpSolver
     code: Any
+    full: bool = False  # from the full model (only then does OPTIMAL mean every goal)
 
 
 @dataclass
@@ -241,6 +242,8 @@ class _Steps:
         return max(0.5, self.settings.time_limit - self.now())
 
     def run_solver(self, solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any) -> Any:
+        if self.stopped():  # stopped between two solver calls: do not start another
+            return cp_model.UNKNOWN
         code = self.stopper.run(solver, model, callback)
         self.spent += solver.response_proto.deterministic_time
         return code
@@ -346,9 +349,9 @@ class _Steps:
             solver = _make_solver(self.settings, max(0.5, end - self.now()))
             code = self.run_solver(solver, full.model, self.counter.callback(full, quiet))
             if _found(code):
-                return _Best(full, solver, code)
+                return _Best(full, solver, code, full=True)
         if completion is not None:
-            return _Best(full, completion, cp_model.FEASIBLE)
+            return _Best(full, completion, cp_model.FEASIBLE, full=True)
         return placed
 
 
@@ -385,7 +388,7 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
             "solutions": counter.count,
         }
     )
-    status = Status.OPTIMAL if best.code == cp_model.OPTIMAL else Status.FEASIBLE
+    status = Status.OPTIMAL if best.full and best.code == cp_model.OPTIMAL else Status.FEASIBLE
     terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
     return Result(
         status,
@@ -545,9 +548,19 @@ def _hint_from(target: Context, source: Context, solver: cp_model.CpSolver) -> N
 
 
 def _hint_on_call(target: Context, source: Context, solver: cp_model.CpSolver) -> None:
-    """Given the sessions, the best rota is found block by block: whoever is free, keeping
-    the same person on as long as they stay free (fewer handovers)."""
-    p, v = target.problem, source.vars
+    """Given the sessions, the best rota is found block by block (see :func:`greedy_rota`)."""
+    p = target.problem
+    rota = greedy_rota(p, _busy_staff(source, solver))
+    for block in p.on_call_blocks:
+        for s in block.candidates:
+            target.model.add_hint(
+                target.vars.on_call[(block.index, s)], int(rota.get(block.index) == s)
+            )
+
+
+def _busy_staff(ctx: Context, solver: cp_model.CpSolver) -> dict[int, set[int]]:
+    """Staff index -> the slots they lead sessions in, in the solver's timetable."""
+    p, v = ctx.problem, ctx.vars
     busy: dict[int, set[int]] = defaultdict(set)
     for occ in p.occurrences:
         if not solver.value(v.placed[occ.index]):
@@ -557,21 +570,30 @@ def _hint_on_call(target: Context, source: Context, solver: cp_model.CpSolver) -
         for s, lit in v.facilitator[occ.index].items():
             if solver.value(lit):
                 busy[s].update(range(start, start + dur))
+    return busy
+
+
+def greedy_rota(p: Problem, busy: dict[int, set[int]]) -> dict[int, int]:
+    """On-call block -> staff: whoever is free, keeping the same person on as long as they
+    stay free (fewer handovers). With the sessions fixed, this covers every block that can be
+    covered, since blocks do not compete with each other."""
+    busy = {s: set(slots) for s, slots in busy.items()}
+    rota: dict[int, int] = {}
     previous: int | None = None
     for block in p.on_call_blocks:
         free = [
             s
             for s in block.candidates
-            if not any(t in busy[s] for t in range(block.start, block.end))
+            if not any(t in busy.get(s, ()) for t in range(block.start, block.end))
         ]
         chosen = previous if previous in free else None
         if chosen is None and free:
-            chosen = max(free, key=lambda s: _free_run(busy[s], block.end))
-        for s in block.candidates:
-            target.model.add_hint(target.vars.on_call[(block.index, s)], int(s == chosen))
+            chosen = max(free, key=lambda s: _free_run(busy.get(s, set()), block.end))
         if chosen is not None:
-            busy[chosen].update(range(block.start, block.end))
+            rota[block.index] = chosen
+            busy.setdefault(chosen, set()).update(range(block.start, block.end))
         previous = chosen
+    return rota
 
 
 def _free_run(busy: set[int], start: int, limit: int = 96) -> int:
@@ -669,6 +691,9 @@ def _on_call_shifts(ctx: Context, solver: cp_model.CpSolver) -> list[OnCallShift
     for (b, s), lit in v.on_call.items():
         if solver.value(lit):
             on_duty[b] = s
+    if not v.on_call and p.on_call_blocks:
+        # A timetable from a step without the rota (the solve was stopped early): fill it.
+        on_duty = greedy_rota(p, _busy_staff(ctx, solver))
     shifts: list[OnCallShift] = []
     current: list[int] | None = None  # [program, staff, start, end]
     for block in p.on_call_blocks:

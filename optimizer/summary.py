@@ -64,9 +64,10 @@ def build_summary(
     report: ValidationReport | None,
     scenario_path: Path,
     card: dict[str, GoalScore] | None = None,
+    digest: tuple[str, list[dict[str, str]]] | None = None,
 ) -> dict[str, Any]:
     scenario = problem.scenario
-    sha, files = scenario_hash(scenario_path)
+    sha, files = digest or scenario_hash(scenario_path)
     tt = result.timetable
     placed = len(tt.bookings) if tt else 0
     missing = len(tt.unmet) if tt else 0

@@ -590,11 +590,6 @@ def test_a_malformed_timetable_csv_is_a_clear_reader_error(tmp_path: Path) -> No
         read_timetable_csv(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._validate lets the reader's ValueError become 'Internal error' (exit 1); "
-    "it should print the message and exit 2",
-)
 def test_validate_command_on_a_malformed_csv_is_an_input_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -610,12 +605,6 @@ def test_validate_command_on_a_malformed_csv_is_an_input_error(
     assert "timetable.csv:2" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli._validate ignores unmet.csv beside timetable.csv, so the tool's own exit-3 "
-    "timetable is reported as breaking 'unmet_unreported'; it should read it "
-    "(optimizer.timetable.read_unmet_csv)",
-)
 def test_validate_command_accepts_the_tools_own_incomplete_timetable(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -637,11 +626,6 @@ def test_validate_command_accepts_the_tools_own_incomplete_timetable(
     assert_no_crash(code, out, err, allowed=(0,))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="';' separates the facilitators and residents in timetable.csv, and ids may "
-    "contain it: schema._id should refuse ';' in ids with a clear message",
-)
 def test_an_id_with_the_list_separator_is_refused_or_round_trips(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -658,13 +642,6 @@ def test_an_id_with_the_list_separator_is_refused_or_round_trips(
         assert_valid_run(scenario, tmp_path / "out")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports/tables.py indexes the staff and program tables by display name "
-    "(staff_week_hours, staff_limits, program hours): two staff members or programs with the "
-    "same name break charts.render_charts, and every staff report (page, PDFs, calendars, "
-    "workbook) is silently skipped (exit 0, a warning). Index by id, show the name",
-)
 @pytest.mark.parametrize("section", ["staff", "programs"])
 def test_two_with_the_same_name_still_get_every_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], section: str
@@ -872,12 +849,6 @@ def test_write_atomic_never_leaves_a_half_written_file(
     assert [p.name for p in tmp_path.iterdir()] == ["timetable.csv"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a second Ctrl-C while the files are written (after the solve; the reports take "
-    "seconds) discards the run and says 'Interrupted before a timetable was found': "
-    "cli._run should defer SIGINT/SIGTERM from the solve's end until publish()",
-)
 def test_ctrl_c_while_writing_keeps_the_timetable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -920,12 +891,6 @@ def test_summary_records_what_produced_the_run(
     assert summary["interrupted"] is False
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="summary.build_summary hashes the scenario file again after the solve: an edit "
-    "during the solve is recorded instead of what was solved. Hash the bytes that "
-    "load_scenario read (e.g. keep the hash on the loaded scenario) and pass it in",
-)
 def test_the_hash_is_of_the_scenario_that_was_solved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -195,12 +195,6 @@ runpy.run_module("optimizer", run_name="__main__", alter_sys=True)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ctrl-C in the first ~0.5 s (while `optimizer.cli` imports pandas/ortools) prints "
-    "a KeyboardInterrupt traceback: optimizer/__main__.py should import cli inside "
-    "`try: ... except KeyboardInterrupt:` and print a plain message (exit 3)",
-)
 def test_an_interrupt_while_starting_up_is_a_plain_message(tmp_path: Path, week: Path) -> None:
     out = tmp_path / "run"
     run = start(["-c", _WRAPPER, "solve", str(week), "--out", str(out)], tmp_path)
@@ -224,12 +218,6 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SIGTERM after the solve (while the files are written) kills the process: the "
-    "timetable is lost and a hidden .partial- folder is left. cli._run should keep "
-    "SIGINT/SIGTERM deferred (as _Stopper does) until RunFolder.publish()",
-)
 def test_sigterm_while_writing_keeps_the_timetable(tmp_path: Path, week: Path) -> None:
     out = tmp_path / "run"
     run = start(
@@ -283,13 +271,6 @@ def test_interrupted_in_the_repair_step_keeps_a_complete_timetable(
     assert not any(line.startswith("Step 3") for line in interrupted_in_repair.said)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="solve.solve maps the placement model's OPTIMAL (every session placed, bound 0) to "
-    "Status.OPTIMAL: summary.json says proven_optimal true, objective 0, gap 0 for an "
-    "interrupted run whose goals were never optimised. Only the full model's OPTIMAL "
-    "should count (e.g. a `full: bool` on _Best)",
-)
 def test_interrupted_in_the_repair_step_is_not_called_optimal(
     interrupted_in_repair: Interrupted,
 ) -> None:
@@ -298,12 +279,6 @@ def test_interrupted_in_the_repair_step_is_not_called_optimal(
     assert s["status"] == "feasible"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="interrupted before step 3, the timetable comes from the placement model, which has "
-    "no on-call rota: on_call.csv is empty (0 % crisis coverage) although a greedy rota "
-    "is cheap (solve._hint_on_call's logic could fill it without the solver)",
-)
 def test_interrupted_in_the_repair_step_keeps_an_on_call_rota(
     interrupted_in_repair: Interrupted,
 ) -> None:

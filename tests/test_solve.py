@@ -216,7 +216,7 @@ def test_day_workers_form_their_own_group(load):
 
 def test_default_scenario_places_every_session():
     scenario = load_scenario(DEFAULT_SCENARIO)
-    result, report = solve_checked(scenario, time_limit=30)
+    result, report = solve_checked(scenario, time_limit=45)
     assert result.complete, [str(u) for u in result.timetable.unmet]
     programs = {b.program for b in result.timetable.bookings}
     assert programs == {p.id for p in scenario.programs if not p.frequency.as_needed}

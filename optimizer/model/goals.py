@@ -215,11 +215,11 @@ def add_resident_daily_load(ctx: Context) -> None:
             else:
                 group_day[(group.index, d)].append(lit)
     families: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for g in p.groups:
-        if g.members is None:
-            families[(g.program, g.house)].append(g.index)
+    for each in p.groups:
+        if each.members is None:
+            families[(each.program, each.house)].append(each.index)
     for groups in families.values():
-        days = sorted({d for g in groups for (gg, d) in group_day if gg == g})
+        days = sorted({d for (g, d) in group_day if g in groups})
         for d in days:
             counts = {g: group_day.get((g, d), []) for g in groups}
             biggest = max(len(x) for x in counts.values())

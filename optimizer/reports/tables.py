@@ -8,6 +8,9 @@ Hours are clock hours. "Available" hours come from the availability masks of the
 from __future__ import annotations
 
 import io
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +18,17 @@ import pandas as pd
 from ..scenario.phrases import DAY_NAMES
 from .data import EVENING_AFTER, ReportData
 from .privacy import neutralize_cell
+
+
+def unique_labels(items: Sequence[Any]) -> list[str]:
+    """Display names for a table's index; a name two items share gets the id added, so the
+    table never merges two staff members (or rooms, programs) who happen to share a name."""
+    labels = [item.label for item in items]
+    seen = Counter(labels)
+    return [
+        f"{lab} ({item.id})" if seen[lab] > 1 else lab
+        for lab, item in zip(labels, items, strict=True)
+    ]
 
 
 def bookings_frame(data: ReportData) -> pd.DataFrame:
@@ -173,7 +187,7 @@ def staff_week_hours(data: ReportData) -> pd.DataFrame:
     table = table.reindex(
         index=[s.id for s in data.scenario.staff], columns=range(1, data.weeks + 1)
     ).fillna(0.0)
-    table.index = pd.Index([s.label for s in data.scenario.staff], name="staff")
+    table.index = pd.Index(unique_labels(data.scenario.staff), name="staff")
     table.columns = pd.Index(list(table.columns), name="week")
     return table
 
@@ -181,7 +195,7 @@ def staff_week_hours(data: ReportData) -> pd.DataFrame:
 def staff_limits(data: ReportData) -> pd.Series:
     """Weekly hour limit per staff member (by name); NaN where none is set."""
     values = [s.max_hours_per_week or np.nan for s in data.scenario.staff]
-    return pd.Series(values, index=[s.label for s in data.scenario.staff], dtype=float)
+    return pd.Series(values, index=unique_labels(data.scenario.staff), dtype=float)
 
 
 def program_week_hours(data: ReportData) -> pd.DataFrame:
@@ -191,7 +205,7 @@ def program_week_hours(data: ReportData) -> pd.DataFrame:
     for b in data.bookings:
         if b.program in table.columns:
             table.loc[data.week_of(b.date) + 1, b.program] += b.minutes / 60
-    table.columns = pd.Index([p.label for p in programs], name="program")
+    table.columns = pd.Index(unique_labels(programs), name="program")
     table.index.name = "week"
     return table
 
@@ -221,7 +235,7 @@ def room_heatmap(data: ReportData) -> pd.DataFrame:
         grid = _by_weekday_hour(data, data.room_booked(info.id), info.available)
         columns = pd.MultiIndex.from_product([grid.index, grid.columns], names=["day", "hour"])
         rows.append(grid.to_numpy().ravel())
-    return pd.DataFrame(rows, index=[r.label for r in data.problem.rooms], columns=columns)
+    return pd.DataFrame(rows, index=unique_labels(data.problem.rooms), columns=columns)
 
 
 def on_call_heatmap(data: ReportData) -> pd.DataFrame:

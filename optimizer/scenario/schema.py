@@ -73,7 +73,10 @@ def _clean_text(value: Any, *, limit: int, what: str) -> str:
 
 
 def _id(value: Any) -> str:
-    return _clean_text(value, limit=MAX_ID_LENGTH, what="an id")
+    text = _clean_text(value, limit=MAX_ID_LENGTH, what="an id")
+    if ";" in text:  # timetable.csv lists several people in one cell, separated by ';'
+        raise ValueError(f"an id cannot contain ';' (got {text!r}); use '-' or ',' instead")
+    return text
 
 
 def _name(value: Any) -> str:
