@@ -1,0 +1,1 @@
+"""Benchmarks: a seeded scenario generator (``bench.generate``) and a harness (``bench.run``)."""
