@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from optimizer.scenario import load_scenario
+from optimizer.score import score_card
 
 from .conftest import DEFAULT_SCENARIO, TINY, solve_checked, tiny
 
@@ -221,8 +222,13 @@ def test_default_scenario_places_every_session():
     programs = {b.program for b in result.timetable.bookings}
     assert programs == {p.id for p in scenario.programs if not p.frequency.as_needed}
     assert report.coverage and report.coverage[0].percent > 60
-    # Sessions keep their weekly time: moves are rare (each one is listed in the summary).
-    assert result.terms["same_time_every_week"] <= len(result.timetable.bookings) // 20
+    # Sessions keep their weekly time; a move is forced by a closure, absence or appointment
+    # in that week (the score card names the reason for each one).
+    card = score_card(scenario, result.timetable, report)
+    moves = card["same_time_every_week"].offenders
+    unforced = [m for m in moves if "make room for other sessions" in m]
+    assert len(moves) <= len(result.timetable.bookings) // 10, moves
+    assert len(unforced) <= 2, unforced
 
 
 def test_deterministic_mode_gives_the_same_timetable(load):
