@@ -56,6 +56,8 @@ RULES = (
     "one_on_one",
     "group_size",
     "group_stable",
+    "together",
+    "apart",
     "session_program",
     "session_time",
     "too_many",
@@ -755,6 +757,7 @@ class _Validator:
                     f"Resident {rid} is in more than one group of {pid} "
                     f"({_and(seen.values())}); a resident keeps one group.",
                 )
+        self.check_grouping(groups)
         for (session, _period), found in occurrences.items():
             if len(found) > 1:
                 dates = _and(_when(b.date, b.start, b.end) for b in sorted(found))
@@ -763,6 +766,28 @@ class _Validator:
                     f"Session {session} takes place {len(found)} times in one period ({dates}); "
                     "each session meets once a period.",
                 )
+
+    def check_grouping(self, groups: dict[tuple[str, str], dict[str, str]]) -> None:
+        """``grouping.together`` share a group in every program both attend; ``apart`` never."""
+        group_of = {key: next(iter(seen)) for key, seen in groups.items()}
+        programs = {pid for pid, _ in group_of if not self.programs[pid].attendees.one_each}
+        for kind in ("together", "apart"):
+            for ids in getattr(self.scenario.grouping, kind):
+                for pid in sorted(programs):
+                    placed = {rid: group_of[(pid, rid)] for rid in ids if (pid, rid) in group_of}
+                    names = list(placed.values())
+                    if kind == "together" and len(set(names)) > 1:
+                        self.add(
+                            "together",
+                            f"{_and(sorted(placed))} are to share a group, but in {pid} they are "
+                            f"in groups {_and(sorted(set(names)))}.",
+                        )
+                    if kind == "apart" and len(set(names)) < len(names):
+                        self.add(
+                            "apart",
+                            f"{_and(sorted(placed))} are to be kept apart, but in {pid} some of "
+                            "them share a group.",
+                        )
 
     def demand(self, bookings: list[Booking]) -> list[Shortfall]:
         counts: dict[tuple[str, str, int], int] = defaultdict(int)

@@ -246,3 +246,17 @@ def test_deterministic_mode_gives_the_same_timetable(load):
     assert first is not None and second is not None
     assert first.bookings == second.bookings
     assert first.on_call == second.on_call
+
+
+def test_grouping_together_and_apart(load):
+    """Residents kept apart never share a group; residents together always do."""
+    residents = [{"id": f"R0{i}"} for i in range(1, 7)]
+    program = dict(TINY["programs"][0], max_group_size=3, frequency="once a week")
+    grouping = {"together": [["R01", "R06"]], "apart": [["R01", "R02"], ["R02", "R06"]]}
+    result, _ = solve_checked(
+        load(tiny(residents=residents, programs=[program], grouping=grouping)), time_limit=5
+    )
+    assert result.complete
+    groups = [set(b.residents) for b in result.timetable.bookings]
+    assert any({"R01", "R06"} <= g for g in groups)
+    assert not any({"R01", "R02"} <= g or {"R02", "R06"} <= g for g in groups)

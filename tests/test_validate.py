@@ -333,8 +333,31 @@ def test_each_break_is_caught_by_its_rule(scenario: Scenario, case: str) -> None
         assert len(v.message) > 20
 
 
+def test_together_and_apart(scenario: Scenario) -> None:
+    """grouping.apart: R01 and R02 share group A of group therapy (and the trauma group);
+    grouping.together: R01 and R03 do share it, until R03 is moved to group B."""
+    from optimizer.scenario.schema import Grouping
+
+    apart = scenario.model_copy(update={"grouping": Grouping(apart=[["R01", "R02"]])})
+    assert rules(validate(apart, timetable())) == {"apart"}
+    together = scenario.model_copy(update={"grouping": Grouping(together=[["R01", "R03"]])})
+    assert validate(together, timetable()).ok
+    split = timetable(
+        change={
+            "gt1": replace(VALID_BOOKINGS["gt1"], residents=("R01", "R02")),
+            "gt2": replace(VALID_BOOKINGS["gt2"], residents=("R01", "R02")),
+        },
+        extra=[
+            book(MON, "11:00", "12:00", "group-therapy/B/1", "hall", ("s1",), ("R03",)),
+            book(WED, "11:00", "12:00", "group-therapy/B/2", "hall", ("s1",), ("R03",)),
+        ],
+    )
+    assert "together" in rules(validate(together, split))
+
+
 def test_every_rule_has_a_break() -> None:
-    tested = {rule for rule, _ in BREAKS.values()} | {"weekly_hours", "group_size", "house"}
+    tested = {rule for rule, _ in BREAKS.values()}
+    tested |= {"weekly_hours", "group_size", "house", "together", "apart"}
     assert tested == set(RULES)
 
 

@@ -32,6 +32,7 @@ def add_group_rules(ctx: Context) -> None:
                 m.add(size >= 1).only_enforce_if(v.used[g])
             else:
                 m.add(size >= 1)
+        _together_and_apart(ctx, candidates, groups)
         # Symmetry: the i-th candidate may only be in one of the first i+1 groups.
         for i, r in enumerate(candidates):
             for g in groups[i + 1 :]:
@@ -51,3 +52,19 @@ def add_group_rules(ctx: Context) -> None:
                         slack.append(v.used[g])
                 bound = SIZE_TOLERANCE + big * (len(slack) - sum(slack))
                 m.add(v.size[a] - v.size[b] <= bound)
+
+
+def _together_and_apart(ctx: Context, candidates: tuple[int, ...], groups: list[int]) -> None:
+    """``grouping.together``: the same group; ``grouping.apart``: never the same group."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    index = {p.residents[r].id: r for r in candidates}
+    for kind in ("together", "apart"):
+        for ids in getattr(p.scenario.grouping, kind):
+            present = [index[i] for i in ids if i in index]
+            for a, b in pairwise(present):
+                for g in groups:
+                    if kind == "together":
+                        m.add(v.member[(a, g)] == v.member[(b, g)])
+            if kind == "apart":
+                for g in groups:
+                    m.add_at_most_one(v.member[(r, g)] for r in present)

@@ -97,6 +97,17 @@ def check_references(scenario: Scenario, source: SourceMap) -> list[Issue]:
                     )
                 listed.setdefault(rid, j)
 
+    for kind in ("together", "apart"):
+        for i, ids in enumerate(getattr(scenario.grouping, kind)):
+            if len(ids) < 2:
+                add(("grouping", kind, i), "a list of at least two resident ids is expected")
+            for j, rid in enumerate(ids):
+                if rid not in resident_ids:
+                    add(
+                        ("grouping", kind, i, j),
+                        f"unknown resident {rid!r}{_suggest(rid, resident_ids)}",
+                    )
+
     if houses:
         for i, room in enumerate(scenario.rooms):
             if room.house is None:

@@ -374,6 +374,14 @@ def _clock(value: Any) -> int:
     return minutes
 
 
+class Grouping(Strict):
+    """Residents who must share a group (``together``) or never share one (``apart``) in every
+    group program they both attend, e.g. ``apart: [[R03, R07]]`` after a conflict."""
+
+    together: list[list[Id]] = Field(default_factory=list)
+    apart: list[list[Id]] = Field(default_factory=list)
+
+
 class Scenario(Strict):
     name: Name
     calendar: Calendar
@@ -383,3 +391,4 @@ class Scenario(Strict):
     programs: list[Program] = Field(min_length=1)
     goals: Goals = Field(default_factory=Goals)
     privacy: Literal["initials", "ids", "names"] = "initials"
+    grouping: Grouping = Field(default_factory=Grouping)
