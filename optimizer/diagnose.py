@@ -251,10 +251,11 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
     findings = []
     families: dict[int | None, list[int]] = defaultdict(list)
     for g in p.groups:
-        if g.program == prog.index and g.members is None:
+        if g.program == prog.index and not prog.one_each:
             families[g.house].append(g.index)
     for house, groups in families.items():
         members = p.groups[groups[0]].candidates
+        most = len(groups) + (0 if any(p.groups[g].optional for g in groups) else 1)
         if len(members) > 2000:  # the pairwise matrix would not fit in memory; skip the check
             continue
         base = _program_mask(p, prog, house, 2)
@@ -270,13 +271,13 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
         for i in np.argsort(shared.sum(axis=1)):
             if all(shared[i, j] == 0 for j in apart):
                 apart.append(int(i))
-        if len(apart) <= len(groups):
+        if len(apart) <= most:
             continue
         names = [f"{p.residents[members[i]].label} ({p.residents[members[i]].id})" for i in apart]
         findings.append(
             Finding(
                 f"{prog.label}: {_names(names, 6)} share no time when it can run, so each needs "
-                f"a group of their own: {len(apart)} groups, but at most {len(groups)} can be "
+                f"a group of their own: {len(apart)} groups, but at most {most} can be "
                 "formed.",
                 True,
                 prog.id,

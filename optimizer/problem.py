@@ -9,14 +9,17 @@ The model code never reads YAML or parses a phrase.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from .grouping import fewest_groups, form_groups, group_size_limit, joined_all
 from .scenario.phrases import Window
-from .scenario.schema import Program, Scenario, TimedBlock
+from .scenario.schema import Grouping, Program, Scenario, TimedBlock
 
 Mask = NDArray[np.bool_]  # shape (days, slots_per_day)
 
@@ -105,6 +108,19 @@ class RoomInfo:
 
 
 @dataclass(frozen=True)
+class RoomPool:
+    """Rooms that are interchangeable: same features, capacity, house and hours. The model
+    books a pool (at most ``len(rooms)`` sessions at once); rooms are assigned afterwards."""
+
+    index: int
+    rooms: tuple[int, ...]
+    capacity: int
+    features: frozenset[str]
+    house: int | None
+    available: Mask
+
+
+@dataclass(frozen=True)
 class StaffInfo:
     index: int
     id: str
@@ -157,22 +173,21 @@ class ProgramInfo:
     max_group_size: int | None
     qualified: tuple[int, ...]  # staff who hold every role
     periods: tuple[Period, ...]
+    same_day_allowed: bool = False  # may a group's sessions of one week share a day?
 
 
 @dataclass(frozen=True)
 class Group:
-    """A set of residents who meet together for one program (one resident for one-on-ones).
-
-    ``members`` is fixed when known up front; otherwise ``candidates`` may join, and the model
-    decides who does. ``optional`` groups exist only if the model chooses to use them.
-    """
+    """A set of residents who meet together for one program (one resident for one-on-ones),
+    formed before the model (see :mod:`optimizer.grouping`). ``optional`` marks a spare group
+    beyond the fewest that fit (it costs the goal ``extra_group``)."""
 
     index: int
     program: int
     house: int | None
     name: str
-    members: tuple[int, ...] | None
-    candidates: tuple[int, ...]
+    members: tuple[int, ...]
+    candidates: tuple[int, ...]  # everyone of the program and house (who could have joined)
     optional: bool
     max_size: int
 
@@ -237,6 +252,7 @@ class Problem:
     open: Mask
     houses: tuple[str, ...]
     rooms: tuple[RoomInfo, ...]
+    pools: tuple[RoomPool, ...]
     staff: tuple[StaffInfo, ...]
     residents: tuple[ResidentInfo, ...]
     programs: tuple[ProgramInfo, ...]
@@ -250,8 +266,12 @@ class Problem:
     def spread_target(self, program: int) -> int:
         """How many days apart a group's sessions in one period should be (at least 1)."""
         prog = self.programs[program]
-        open_days = len({d % 7 for d in range(self.clock.days) if self.open[d].any()})
-        return max(1, (open_days * prog.period_weeks) // max(1, prog.times))
+        return max(1, (self.open_weekdays * prog.period_weeks) // max(1, prog.times))
+
+    @functools.cached_property
+    def open_weekdays(self) -> int:
+        """On how many weekdays the home is ever open."""
+        return len({d % 7 for d in range(self.clock.days) if self.open[d].any()})
 
     def staff_index(self, sid: str) -> int:
         return next(s.index for s in self.staff if s.id == sid)
@@ -261,6 +281,18 @@ class Problem:
             r
             for r in self.rooms
             if program.features <= r.features and (house is None or r.house == house)
+        ]
+
+    def pool_candidates(self, group: Group) -> list[RoomPool]:
+        """Room pools with the program's features, in the group's house, that hold the group
+        and its facilitator."""
+        prog = self.programs[group.program]
+        return [
+            pool
+            for pool in self.pools
+            if prog.features <= pool.features
+            and (group.house is None or pool.house == group.house)
+            and pool.capacity >= len(group.members) + 1
         ]
 
     def staff_candidates(self, program: ProgramInfo, house: int | None) -> list[StaffInfo]:
@@ -294,7 +326,26 @@ def group_letter(i: int) -> str:
     return letters
 
 
-def build_problem(scenario: Scenario) -> Problem:
+def _pools(rooms: tuple[RoomInfo, ...]) -> tuple[RoomPool, ...]:
+    by_kind: dict[tuple[object, ...], list[RoomInfo]] = {}
+    for r in rooms:
+        key = (r.features, r.capacity, r.house, r.available.tobytes())
+        by_kind.setdefault(key, []).append(r)
+    pools = []
+    for i, same in enumerate(by_kind.values()):
+        first = same[0]
+        members = tuple(r.index for r in same)
+        pools.append(
+            RoomPool(i, members, first.capacity, first.features, first.house, first.available)
+        )
+    return tuple(pools)
+
+
+KeptGroups = dict[tuple[str, str], tuple[str, ...]]  # (program id, group name) -> resident ids
+
+
+def build_problem(scenario: Scenario, keep_groups: KeptGroups | None = None) -> Problem:
+    """The problem; ``keep_groups`` (a re-plan) keeps the previous timetable's groups."""
     cal = scenario.calendar
     clock = Clock(cal.start, cal.days, cal.slot_minutes)
     open_mask = clock.mask(cal.open, widen=False) & ~clock.mask(_blocks(cal.closed), widen=True)
@@ -351,6 +402,8 @@ def build_problem(scenario: Scenario) -> Problem:
     )
 
     builder = _DemandBuilder(clock, open_mask, rooms, staff, residents, house_ids)
+    builder.grouping = scenario.grouping
+    builder.keep = keep_groups or {}
     for prog in programs:
         if prog.on_call:
             builder.add_on_call(prog)
@@ -363,6 +416,7 @@ def build_problem(scenario: Scenario) -> Problem:
         open=open_mask,
         houses=tuple(house_ids),
         rooms=rooms,
+        pools=_pools(rooms),
         staff=staff,
         residents=residents,
         programs=programs,
@@ -405,6 +459,7 @@ def _program_info(
         attendees=attendees,
         max_group_size=p.max_group_size,
         qualified=tuple(s.index for s in staff if roles <= s.roles),
+        same_day_allowed=p.same_day_allowed,
         periods=()
         if freq.as_needed
         else periods_for(scenario.calendar.weeks, freq.times, freq.period_weeks),
@@ -433,6 +488,9 @@ class _DemandBuilder:
         self.series: list[Series] = []
         self.occurrences: list[Occurrence] = []
         self.blocks: list[OnCallBlock] = []
+        self.grouping = Grouping()
+        self.keep: KeptGroups = {}
+        self._index = {r.id: r.index for r in residents}
 
     def _house_split(self, members: tuple[int, ...]) -> list[tuple[int | None, tuple[int, ...]]]:
         if not self.houses:
@@ -463,32 +521,109 @@ class _DemandBuilder:
             prefix = f"{self.houses[house]}-" if house is not None else ""
             if prog.one_each:
                 for m in members:
-                    self._add_group(prog, house, self.residents[m].id, (m,), (m,), False, 1, base)
+                    self._add_group(prog, house, self.residents[m].id, (m,), members, False, 1,
+                                    base)  # fmt: skip
                 continue
-            n = len(members)
-            size = prog.max_group_size or max(1, n)
-            needed = max(1, math.ceil(n / size))
-            # One spare group lets the solver split residents whose commitments clash.
-            count = needed + 1 if n > 1 else 1
-            fixed = count == 1
-            for g in range(count):
-                self._add_group(
-                    prog,
-                    house,
-                    prefix + group_letter(g),
-                    members if fixed else None,
-                    members,
-                    g >= needed,
-                    size,
-                    base,
-                )
+            capacities = [
+                r.capacity
+                for r in self.rooms
+                if prog.features <= r.features and (house is None or r.house == house)
+            ]
+            limit = group_size_limit(prog.max_group_size, len(members), capacities)
+            needed = fewest_groups(prog.max_group_size, len(members), capacities)
+            for name, group, spare in self._groups(prog, house, members, base, limit, needed):
+                self._add_group(prog, house, prefix + name, tuple(group), members, spare, limit,
+                                base)  # fmt: skip
+
+    def _groups(
+        self,
+        prog: ProgramInfo,
+        house: int | None,
+        members: tuple[int, ...],
+        base: Mask,
+        limit: int,
+        needed: int,
+    ) -> list[tuple[str, list[int], bool]]:
+        """(name, members, spare) for each group of a program in a house."""
+        starts = {
+            m: starts_where_free(base & self.residents[m].free, prog.duration).reshape(-1)
+            for m in members
+        }
+        kept = {
+            name: [self._index[r] for r in ids if self._index.get(r) in starts]
+            for (pid, name), ids in sorted(self.keep.items())
+            if pid == prog.id and self._house_of(ids) == house
+        }
+        kept = {name: g for name, g in kept.items() if g}
+        if kept:  # a re-plan: residents keep their groups; newcomers join the best one
+            return self._join_kept(kept, members, starts, limit)
+        groups = form_groups(
+            members,
+            starts,
+            needed,
+            limit,
+            self._enough(prog),
+            [self._ids(ids) for ids in self.grouping.together],
+            [self._ids(ids) for ids in self.grouping.apart],
+        )
+        return [(group_letter(i), g, i >= needed) for i, g in enumerate(groups)]
+
+    def _join_kept(
+        self,
+        kept: dict[str, list[int]],
+        members: tuple[int, ...],
+        starts: dict[int, NDArray[np.bool_]],
+        limit: int,
+    ) -> list[tuple[str, list[int], bool]]:
+        prefix_free = {name.rsplit("-", 1)[-1] for name in kept}
+        groups = {name.rsplit("-", 1)[-1]: list(g) for name, g in kept.items()}
+        placed = {r for g in groups.values() for r in g}
+        for r in members:
+            if r in placed:
+                continue
+            open_groups = [n for n, g in groups.items() if len(g) < limit]
+            if not open_groups:
+                name = next(group_letter(i) for i in range(len(members) + 1)
+                            if group_letter(i) not in groups)  # fmt: skip
+                groups[name] = []
+                open_groups = [name]
+            best = max(open_groups, key=lambda n: (int(joined_all([*groups[n], r], starts).sum()),
+                                                   n))  # fmt: skip
+            groups[best].append(r)
+        return [(n, sorted(g), n not in prefix_free) for n, g in sorted(groups.items())]
+
+    def _ids(self, ids: list[str]) -> list[int]:
+        return [self._index[r] for r in ids if r in self._index]
+
+    def _house_of(self, ids: tuple[str, ...]) -> int | None:
+        for r in ids:
+            if r in self._index:
+                return self.residents[self._index[r]].house
+        return None
+
+    def _enough(self, prog: ProgramInfo) -> Callable[[NDArray[np.bool_]], bool]:
+        """Whether common start times can hold every session of a group: in each period,
+        starts on as many different days as sessions (one day will do if allowed)."""
+        spd = self.clock.slots_per_day
+        week_days = 7
+
+        def enough(common: NDArray[np.bool_]) -> bool:
+            by_day = np.asarray(common.reshape(-1, spd).any(axis=1))
+            for period in prog.periods:
+                days = by_day[period.first_week * week_days : period.end_week * week_days]
+                need = 1 if prog.same_day_allowed else period.count
+                if int(days.sum()) < need:
+                    return False
+            return True
+
+        return enough
 
     def _add_group(
         self,
         prog: ProgramInfo,
         house: int | None,
         name: str,
-        members: tuple[int, ...] | None,
+        members: tuple[int, ...],
         candidates: tuple[int, ...],
         optional: bool,
         max_size: int,
@@ -498,9 +633,8 @@ class _DemandBuilder:
                       max_size)  # fmt: skip
         self.groups.append(group)
         mask = base.copy()
-        if members is not None:
-            for m in members:
-                mask &= self.residents[m].free
+        for m in members:
+            mask &= self.residents[m].free
         flat = starts_where_free(mask, prog.duration).reshape(-1)
         week = self.clock.week_slots
         for k in range(prog.times):

@@ -186,10 +186,9 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     if summary["objective"] is not None:
         gap = summary["gap"]
         gap_text = f", gap {gap * 100:.1f} %" if gap is not None else ""
-        lines.append(
-            f"Score:     {summary['objective']:,.0f} (lower is better; best possible "
-            f"{summary['best_bound']:,.0f}{gap_text})"
-        )
+        bound = summary["best_bound"]
+        bound_text = f"; best possible {bound:,.0f}{gap_text}" if bound is not None else ""
+        lines.append(f"Score:     {summary['objective']:,.0f} (lower is better{bound_text})")
     first = summary["first_timetable_seconds"]
     first_text = f"; first timetable after {first:.1f} s" if first is not None else ""
     lines.append(f"Time:      {summary['solve_seconds']:.1f} s{first_text}")

@@ -77,14 +77,6 @@ CASES = {
         ),
         ["Group Therapy", "Jordan P. (R01)", "Alex M. (R02)", "Casey L. (R03)", "share no time"],
     ),
-    "room too small for the groups": (
-        tiny(
-            residents=[{"id": f"R0{i}", "name": f"Resident {i}."} for i in range(1, 10)],
-            rooms=[{"id": "group-room", "capacity": 4, "features": ["group"]}],
-            programs=[dict(GROUP, frequency="once a week", max_group_size=9)],
-        ),
-        ["Group Therapy", "holds 4", "groups of 3"],
-    ),
     "resident with no free time": (
         tiny(
             residents=[
@@ -194,3 +186,22 @@ def test_no_single_cause_names_the_competing_sessions(load):
     (unmet,) = result.timetable.unmet
     for word in ("cannot all fit", "group-therapy/", "peer-counseling/R01/1", "R01"):
         assert word in unmet.reason, unmet.reason
+
+
+def test_rooms_smaller_than_the_group_size_mean_more_groups(load):
+    """Issue 12: max_group_size is a maximum, not a size. Nine residents, groups of up to 9,
+    and a room for 4 (3 residents and a facilitator): three groups of three fit, so check
+    finds nothing blocking and the solve places everyone."""
+    scenario = load(
+        tiny(
+            residents=[{"id": f"R0{i}", "name": f"Resident {i}."} for i in range(1, 10)],
+            rooms=[{"id": "group-room", "capacity": 4, "features": ["group"]}],
+            programs=[dict(GROUP, frequency="once a week", max_group_size=9)],
+        )
+    )
+    findings = check_capacity(build_problem(scenario))
+    assert not [f for f in findings if f.blocking], findings
+    result, report = solve_checked(scenario)
+    assert result.complete and report.complete
+    sizes = sorted(len(b.residents) for b in result.timetable.bookings)
+    assert sizes == [3, 3, 3]

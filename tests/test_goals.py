@@ -10,6 +10,7 @@ import pytest
 
 from optimizer.scenario import load_scenario
 from optimizer.score import score_card
+from optimizer.validate import validate
 
 from .conftest import DEFAULT_SCENARIO, TINY, solve_checked, tiny
 
@@ -58,18 +59,23 @@ def test_late_evening(load):
     assert low["late_evening"] == 3 and high["late_evening"] == 0
 
 
+SAME_DAY = [dict(GROUP, same_day_allowed=True)]  # the goals below trade days against wishes
+
+
 def test_staff_preferences(load):
     staff = [{"id": "rivera", "roles": ["clinician"], "avoids": "Mon-Wed"}]
-    low, _ = counts(load, tiny(staff=staff), spread_days=5, staff_preferences=1)
-    high, result = counts(load, tiny(staff=staff), spread_days=5, staff_preferences=100)
+    data = tiny(staff=staff, programs=SAME_DAY)
+    low, _ = counts(load, data, spread_days=5, staff_preferences=1)
+    high, result = counts(load, data, spread_days=5, staff_preferences=100)
     assert low["staff_preferences"] > 0 and high["staff_preferences"] == 0
     assert {b.day for b in result.timetable.bookings} <= {"Thu", "Fri"}
 
 
 def test_spread_days(load):
     staff = [{"id": "rivera", "roles": ["clinician"], "prefers": "Mon"}]
-    low, _ = counts(load, tiny(staff=staff), staff_preferences=5, spread_days=1)
-    high, result = counts(load, tiny(staff=staff), staff_preferences=5, spread_days=100)
+    data = tiny(staff=staff, programs=SAME_DAY)
+    low, _ = counts(load, data, staff_preferences=5, spread_days=1)
+    high, result = counts(load, data, staff_preferences=5, spread_days=100)
     assert low["spread_days"] == 3  # all three on Monday
     assert high["spread_days"] == 0
     days = sorted(b.date.toordinal() for b in result.timetable.bookings)
@@ -137,7 +143,10 @@ def test_on_call_gap_and_handover(load):
 
 
 def test_same_time_every_week(load):
-    # Rivera prefers Mondays in week 1 and Tuesdays in week 2.
+    """A wish is never a reason to move a session off its weekly time (issue 12): with
+    rivera preferring Monday in week 1 and Tuesday in week 2, the session keeps one time
+    whatever the weights. A dated event that blocks the usual time does move it, once, and the
+    score card names the reason."""
     staff = [
         {
             "id": "rivera",
@@ -147,10 +156,28 @@ def test_same_time_every_week(load):
     ]
     calendar = {"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"}
     data = tiny(staff=staff, calendar=calendar, programs=[dict(GROUP, frequency="once a week")])
-    low, _ = counts(load, data, staff_preferences=5, same_time_every_week=1)
-    high, result = counts(load, data, staff_preferences=5, same_time_every_week=100)
-    assert low["same_time_every_week"] == 1 and high["same_time_every_week"] == 0
-    assert len({(b.day, b.start) for b in result.timetable.bookings}) == 1
+    for weight in (1, 100):
+        found, result = counts(load, data, staff_preferences=5, same_time_every_week=weight)
+        assert found["same_time_every_week"] == 0
+        assert len({(b.day, b.start) for b in result.timetable.bookings}) == 1
+    # R01 is free at 09:00 on Monday and Friday, but a dated appointment takes Friday in
+    # week 1 and Monday in week 2: no time works every week, so one week moves, with a reason.
+    residents = [
+        {
+            "id": "R01",
+            "busy": ["Mon 10:00-17:00", "Tue-Thu", "Fri 10:00-17:00",
+                     {"when": "2026-12-11 09:00-10:00", "reason": "court date"},
+                     {"when": "2026-12-14 09:00-10:00", "reason": "court date"}],
+        },
+        {"id": "R02", "busy": "Mon-Fri 10:00-17:00"},
+    ]  # fmt: skip
+    busy = tiny(calendar=calendar, residents=residents,
+                programs=[dict(GROUP, frequency="once a week")])  # fmt: skip
+    found, result = counts(load, busy, same_time_every_week=1000)
+    assert found["same_time_every_week"] == 1
+    scenario = load(dict(busy, goals=dict(OFF, same_time_every_week=1000)))
+    card = score_card(scenario, result.timetable, validate(scenario, result.timetable))
+    assert "R01 is busy then (court date)" in card["same_time_every_week"].offenders[0]
 
 
 def test_extra_group(load):

@@ -120,10 +120,15 @@ def test_room_capacity_counts_facilitator(load):
 def test_room_too_small_splits_group_or_reports_unmet(load):
     rooms = [{"id": "group-room", "capacity": 2, "features": ["group"]}]
     result, _ = solve_checked(load(tiny(rooms=rooms)), time_limit=5)
-    assert result.complete  # the spare group: two groups of one resident each
+    assert result.complete  # the room holds one resident: two groups of one each
     assert all(len(b.residents) == 1 for b in result.timetable.bookings)
     three = [{"id": "R01"}, {"id": "R02"}, {"id": "R03"}]
-    assert not _complete(load, rooms=rooms, residents=three)  # would need three groups
+    assert _complete(load, rooms=rooms, residents=three)  # three groups, as the room needs
+    short = [{"id": "rivera", "roles": ["clinician"], "available": "Mon-Fri 09:00-11:00"}]
+    # Nine sessions of one hour need nine hours of rivera on three days each for three groups:
+    # ten hours on five days leave room for them, eight hours on four days do not.
+    assert not _complete(load, rooms=rooms, residents=three,
+                         staff=[dict(short[0], available="Mon-Thu 09:00-11:00")])  # fmt: skip
 
 
 def test_weekly_hours_cap(load):
@@ -146,7 +151,9 @@ def test_resident_busy_blocks(load):
     def residents(busy):
         return [{"id": "R01", "busy": busy}, {"id": "R02"}]
 
-    assert _complete(load, residents=residents(["Mon-Thu 09:00-17:00"]))  # 5 days open, 3 needed
+    assert _complete(load, residents=residents(["Mon-Tue 09:00-17:00"]))  # 3 days left, 3 needed
+    # Free on Friday only: three sessions cannot fall on three different days.
+    assert not _complete(load, residents=residents(["Mon-Thu 09:00-17:00"]))
     assert not _complete(load, residents=residents(["Mon-Fri 09:00-16:30"]))  # 30 min left a day
 
 

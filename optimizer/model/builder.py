@@ -10,8 +10,11 @@ from ortools.sat.python import cp_model
 
 from ..problem import Problem
 from ..scenario.schema import Goals
+from .availability import add_availability
 from .changes import add_changes
 from .context import Context
+from .days import add_different_days
+from .facilitators import add_facilitator_rules
 from .goals import (
     add_extra_groups,
     add_fair_load,
@@ -22,56 +25,45 @@ from .goals import (
     add_staff_preferences,
     add_unplaced,
 )
-from .groups import add_group_rules
 from .on_call import add_on_call
 from .recurrence import add_recurrence
 from .residents import add_resident_rules
 from .rooms import add_room_rules
 from .staff import add_staff_rules
+from .template import Plan
 from .variables import add_variables
+
+HARD, DEMAND, SOFT = "hard", "demand", "soft"
 
 
 @dataclass(frozen=True)
 class Family:
     name: str
-    tier: str  # "hard" rules or "soft" goals
+    tier: str  # HARD rules, the DEMAND to place sessions (first), or SOFT goals
     add: Callable[[Context], None]
 
 
 # Order matters only where a family reads what an earlier one made: variables first, and the
 # on-call rota before the staff no-overlap rule that its shifts join.
 FAMILIES: tuple[Family, ...] = (
-    Family("sessions, facilitators and rooms", "hard", add_variables),
-    Family("crisis on-call rota", "soft", add_on_call),
-    Family("group formation", "hard", add_group_rules),
-    Family("one session per room at a time", "hard", add_room_rules),
-    Family("staff: one thing at a time, weekly hours", "hard", add_staff_rules),
-    Family("residents: one session at a time", "hard", add_resident_rules),
-    Family("same time every week", "soft", add_recurrence),
-    Family("unplaced sessions", "soft", add_unplaced),
-    Family("extra groups", "soft", add_extra_groups),
-    Family("sessions spread over the week", "soft", add_spread_days),
-    Family("same facilitator", "soft", add_same_facilitator),
-    Family("late evening sessions", "soft", add_late_evening),
-    Family("staff preferences", "soft", add_staff_preferences),
-    Family("residents' daily load", "soft", add_resident_daily_load),
-    Family("fair load across staff", "soft", add_fair_load),
-    Family("changes since the last timetable", "soft", add_changes),
-)
-
-
-# The placement phase finds a timetable that places as much as possible, fast; the full model
-# then starts from it (as a hint) and optimises every goal without placing less.
-PLACEMENT_FAMILIES = frozenset(
-    {
-        "sessions, facilitators and rooms",
-        "group formation",
-        "one session per room at a time",
-        "staff: one thing at a time, weekly hours",
-        "residents: one session at a time",
-        "unplaced sessions",
-        "changes since the last timetable",
-    }
+    Family("sessions, facilitators and rooms", HARD, add_variables),
+    Family("one qualified facilitator per session", HARD, add_facilitator_rules),
+    Family("availability of staff, rooms and residents", HARD, add_availability),
+    Family("crisis on-call rota", SOFT, add_on_call),
+    Family("one session per room at a time", HARD, add_room_rules),
+    Family("staff: one thing at a time, weekly hours", HARD, add_staff_rules),
+    Family("residents: one session at a time", HARD, add_resident_rules),
+    Family("a group's sessions on different days", HARD, add_different_days),
+    Family("same time every week", HARD, add_recurrence),
+    Family("unplaced sessions", DEMAND, add_unplaced),
+    Family("extra groups", SOFT, add_extra_groups),
+    Family("sessions spread over the week", SOFT, add_spread_days),
+    Family("same facilitator", SOFT, add_same_facilitator),
+    Family("late evening sessions", SOFT, add_late_evening),
+    Family("staff preferences", SOFT, add_staff_preferences),
+    Family("residents' daily load", SOFT, add_resident_daily_load),
+    Family("fair load across staff", SOFT, add_fair_load),
+    Family("changes since the last timetable", HARD, add_changes),
 )
 
 
@@ -80,16 +72,19 @@ def build_model(
     goals: Goals | None = None,
     *,
     placement: bool = False,
-    keep_times: bool = False,
+    plans: list[Plan] | None = None,
 ) -> Context:
-    """The full model, or with ``placement`` only what placing sessions needs (plus, with
-    ``keep_times``, the same-time-every-week goal, for repairing a weekly pattern)."""
+    """The full model, or with ``placement`` only the hard rules and the demand to place
+    sessions (the tiers; no soft goal)."""
     ctx = Context(problem, cp_model.CpModel(), goals or problem.scenario.goals)
-    wanted = PLACEMENT_FAMILIES | ({"same time every week"} if keep_times else set())
+    if plans is not None:
+        ctx.plans = plans
     for family in FAMILIES:
-        if placement and family.name not in wanted:
+        if placement and family.tier == SOFT:
             continue
         family.add(ctx)
+    if placement:  # soft terms a hard family added along the way do not count here
+        ctx.terms = {k: t for k, t in ctx.terms.items() if k == "unplaced_session"}
     # Each goal is a count, never negative: giving it its own variable with that bound lets
     # the solver prove optimality instead of chasing a bound computed term by term.
     objective = []

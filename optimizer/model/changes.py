@@ -9,14 +9,19 @@ from ..problem import PreviousBooking
 from .context import Context
 
 
+def pool_of(ctx: Context, room: int | None) -> int | None:
+    return next((pl.index for pl in ctx.problem.pools if room in pl.rooms), None)
+
+
 def keepable(ctx: Context, o: int, before: PreviousBooking) -> bool:
     """Whether occurrence ``o`` could stay exactly where it was under the changed scenario."""
     p, v = ctx.problem, ctx.vars
     occ = p.occurrences[o]
     dur = p.programs[p.series[occ.series].program].duration
-    if before.start not in occ.starts or before.room not in v.room[o]:
+    pool = pool_of(ctx, before.room)
+    if before.start not in occ.starts or pool not in v.room[o]:
         return False
-    if not ctx.starts_in(("room", before.room), dur)[before.start]:
+    if not ctx.starts_in(("pool", pool), dur)[before.start]:
         return False
     return all(
         s in v.facilitator[o] and ctx.starts_in(("staff", s), dur)[before.start]
@@ -30,9 +35,6 @@ def add_changes(ctx: Context) -> None:
     if previous is None:
         return
     term = ctx.term("replan_change")
-    for r, g in previous.frozen_members:
-        if (r, g) in v.member:
-            m.add(v.member[(r, g)] == 1)
     for o, before in previous.bookings.items():
         start, placed = v.start[o], v.placed[o]
         if not keepable(ctx, o, before):
@@ -40,8 +42,9 @@ def add_changes(ctx: Context) -> None:
                 term.add(1, before.people)
             continue
         fac = [v.facilitator[o][s] for s in before.staff]
-        assert before.room is not None
-        room = v.room[o][before.room]
+        pool = pool_of(ctx, before.room)
+        assert pool is not None
+        room = v.room[o][pool]
         if before.frozen:
             m.add(placed == 1)
             m.add(start == before.start)

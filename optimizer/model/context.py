@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 
 from ..problem import Mask, Problem, starts_where_free
 from ..scenario.schema import Goals
+from .template import Plan
 
 Lit = cp_model.IntVar  # a Boolean variable or its negation
 LinearExpr = cp_model.LinearExprT
@@ -21,13 +22,35 @@ LinearExpr = cp_model.LinearExprT
 
 def domain_of(values: Iterable[int]) -> cp_model.Domain:
     """A CP-SAT domain from sorted integers, built from runs (much faster than from_values)."""
-    runs: list[list[int]] = []
-    for v in values:
-        if runs and v == runs[-1][1] + 1:
-            runs[-1][1] = v
-        else:
-            runs.append([v, v])
-    return cp_model.Domain.from_intervals(runs)
+    arr = np.fromiter(values, dtype=np.int64)
+    if not len(arr):
+        return cp_model.Domain.from_intervals([])
+    breaks = np.flatnonzero(np.diff(arr) != 1)
+    starts = np.concatenate([[arr[0]], arr[breaks + 1]])
+    ends = np.concatenate([arr[breaks], [arr[-1]]])
+    return cp_model.Domain.from_flat_intervals(np.column_stack([starts, ends]).ravel().tolist())
+
+
+_DOMAINS: dict[tuple[bytes, int, int], cp_model.Domain] = {}
+
+
+def domain_of_mask(flags: np.ndarray, shift: int = 0) -> cp_model.Domain:
+    """The domain of the indices (plus ``shift``) where ``flags`` is true (memoised: the same
+    availability recurs across many sessions)."""
+    key = (flags.tobytes(), len(flags), shift)
+    found = _DOMAINS.get(key)
+    if found is None:
+        if len(_DOMAINS) > 100_000:
+            _DOMAINS.clear()
+        found = _DOMAINS[key] = _domain_of_mask(flags, shift)
+    return found
+
+
+def _domain_of_mask(flags: np.ndarray, shift: int) -> cp_model.Domain:
+    padded = np.concatenate([[False], flags, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    pairs = np.column_stack([edges[::2] + shift, edges[1::2] - 1 + shift]).ravel()
+    return cp_model.Domain.from_flat_intervals(pairs.tolist())
 
 
 @dataclass
@@ -45,23 +68,26 @@ class Term:
 
 @dataclass
 class Vars:
-    start: list[cp_model.IntVar] = field(default_factory=list)
+    """Decision variables per series (the template) and, per occurrence, views of them: a
+    clean occurrence's start is the template shifted by whole periods and shares its
+    literals; an exception occurrence has variables of its own."""
+
+    template: dict[int, cp_model.IntVar] = field(default_factory=dict)  # series -> offset
+    active: dict[int, cp_model.IntVar] = field(default_factory=dict)  # series -> placed
+    leads: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)  # series, staff
+    pool: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)  # series, pool
+    start: list[LinearExpr] = field(default_factory=list)  # per occurrence
     placed: list[cp_model.IntVar] = field(default_factory=list)
-    moved: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    template: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    facilitator: list[dict[int, cp_model.IntVar]] = field(default_factory=list)  # staff -> lit
+    room: list[dict[int, cp_model.IntVar]] = field(default_factory=list)  # pool -> lit
+    moved: dict[int, cp_model.IntVar] = field(default_factory=dict)  # exception occurrences
     interval: list[cp_model.IntervalVar] = field(default_factory=list)
-    facilitator: list[dict[int, cp_model.IntVar]] = field(default_factory=list)
-    room: list[dict[int, cp_model.IntVar]] = field(default_factory=list)
-    used: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    member: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
-    size: dict[int, cp_model.LinearExpr] = field(default_factory=dict)
-    attends: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (res, occ)
-    day: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    day: dict[int, LinearExpr] = field(default_factory=dict)
     on_day: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     on_call: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (block, s)
     # Intervals per resource, filled by variables and read by the no-overlap families.
     staff_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
-    room_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
+    pool_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
     resident_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
 
 
@@ -72,6 +98,8 @@ class Context:
     goals: Goals
     vars: Vars = field(default_factory=Vars)
     terms: dict[str, Term] = field(default_factory=dict)
+    plans: list[Plan] = field(default_factory=list)  # per series, see :mod:`.template`
+    cache: dict[tuple[object, ...], object] = field(default_factory=dict)  # shared literals
     _starts: dict[tuple[str, int, int], np.ndarray] = field(default_factory=dict)
 
     def term(self, name: str) -> Term | None:
@@ -85,6 +113,13 @@ class Context:
 
     def new_bool(self, name: str) -> cp_model.IntVar:
         return self.model.new_bool_var(name)
+
+    def clean(self, o: int) -> bool:
+        """Whether occurrence ``o`` is its series' template shifted (no variables of its own)."""
+        return o not in self.vars.moved
+
+    def plan_of(self, o: int) -> Plan:
+        return self.plans[self.problem.occurrences[o].series]
 
     # --- cached start masks -----------------------------------------------------------------
 
@@ -102,6 +137,8 @@ class Context:
             return p.staff[i].available
         if kind == "room":
             return p.rooms[i].available
+        if kind == "pool":
+            return p.pools[i].available
         if kind == "resident":
             return p.residents[i].free
         if kind == "prefers":

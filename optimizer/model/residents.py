@@ -1,5 +1,5 @@
-"""Hard rule: a resident attends one session at a time. (Busy blocks are enforced in
-:mod:`.variables`, through start domains and attendance.)"""
+"""Hard rule ``resident_free``: a resident attends one session at a time. (Busy blocks are
+held by :mod:`.availability`, through the group's start times.)"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Hard rules for staff: one session (or on-call shift) at a time, and the weekly hour cap on
-sessions they lead. (Roles and availability are enforced in :mod:`.variables`.)"""
+"""Hard rules ``staff_free`` and ``weekly_hours``: a staff member leads one session (or is on
+call) at a time, and the sessions they lead in a week stay within ``max_hours_per_week``.
+(Roles and availability: :mod:`.facilitators`, :mod:`.availability`.)"""
 
 from __future__ import annotations
 
@@ -16,36 +17,49 @@ def add_staff_rules(ctx: Context) -> None:
         if len(intervals) > 1:
             m.add_no_overlap(intervals)
 
-    week_slots = p.clock.week_slots
     load: dict[tuple[int, int], list[cp_model.LinearExprT]] = defaultdict(list)
     for occ in p.occurrences:
         prog = p.programs[p.series[occ.series].program]
         period = prog.periods[occ.period]
-        weeks = range(period.first_week, period.end_week)
         capped = [s for s in v.facilitator[occ.index] if p.staff[s].max_slots_per_week is not None]
         if not capped:
             continue
-        if len(weeks) == 1:
-            for s in capped:
-                load[(s, weeks[0])].append(prog.duration * v.facilitator[occ.index][s])
-            continue
-        # A session of a multi-week period counts in the week it falls in.
-        in_week = {}
-        for w in weeks:
-            lit = m.new_bool_var(f"week[{occ.index},{w}]")
-            m.add_linear_constraint(
-                v.start[occ.index], w * week_slots, (w + 1) * week_slots - 1
-            ).only_enforce_if(lit)
-            in_week[w] = lit
-        m.add_exactly_one(in_week.values())
+        weeks = range(period.first_week, period.end_week)
         for s in capped:
-            leads = v.facilitator[occ.index][s]
-            for w, lit in in_week.items():
-                both = m.new_bool_var(f"leads_in_week[{occ.index},{s},{w}]")
-                m.add_bool_and([leads, lit]).only_enforce_if(both)
-                m.add_bool_or([both, ~leads, ~lit])
-                load[(s, w)].append(prog.duration * both)
+            for w in weeks:
+                lit = _leads_in_week(ctx, occ.index, s, w) if len(weeks) > 1 else None
+                load[(s, w)].append(
+                    prog.duration * (v.facilitator[occ.index][s] if lit is None else lit)
+                )
     for (s, _w), terms in load.items():
         cap = p.staff[s].max_slots_per_week
         assert cap is not None
         m.add(sum(terms) <= cap)
+
+
+def _leads_in_week(ctx: Context, o: int, s: int, w: int) -> cp_model.IntVar:
+    """True when ``s`` leads occurrence ``o`` and it falls in week ``w`` (for a series of a
+    period of several weeks). Clean occurrences share the template's literal."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    occ = p.occurrences[o]
+    week = p.clock.week_slots
+    offset_week = w - occ.lo // week
+    key = ("leads_in_week", occ.series, s, offset_week) if ctx.clean(o) else ("liw", o, s, w)
+    if key in ctx.cache:
+        lit = ctx.cache[key]
+        assert isinstance(lit, cp_model.IntVar)
+        return lit
+    in_week = m.new_bool_var(f"week[{o},{w}]")
+    a, b = w * week, (w + 1) * week - 1
+    start = v.start[o]
+    m.add_linear_constraint(start, a, b).only_enforce_if(in_week)
+    leads = v.facilitator[o][s]
+    both = m.new_bool_var(f"leads_in_week[{o},{s},{w}]")
+    m.add_bool_and([leads, in_week]).only_enforce_if(both)
+    # Not in week w: the start lies before or after it.
+    before = m.new_bool_var(f"before[{o},{w}]")
+    m.add(start <= a - 1).only_enforce_if(before)
+    m.add(start >= b + 1).only_enforce_if([~before, ~in_week])
+    m.add_bool_or([both, ~leads, ~in_week])
+    ctx.cache[key] = both
+    return both

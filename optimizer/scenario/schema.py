@@ -333,6 +333,9 @@ class Program(Strict):
     )
     max_group_size: WholeNumber | None = Field(default=None, gt=0, le=10_000)
     room: Labels = Field(default_factory=list, description="Room features the session needs")
+    same_day_allowed: bool = Field(
+        default=False, description="May a group's sessions of one week fall on the same day?"
+    )
 
     @property
     def label(self) -> str:

@@ -1,0 +1,15 @@
+"""Hard rule ``one_facilitator``: every session that runs has exactly one facilitator, and only
+staff who hold all of the program's roles (and serve the group's house) are candidates at all
+(see :meth:`optimizer.problem.Problem.staff_candidates`)."""
+
+from __future__ import annotations
+
+from .context import Context
+
+
+def add_facilitator_rules(ctx: Context) -> None:
+    m, v = ctx.model, ctx.vars
+    for s, leads in v.leads.items():
+        m.add(sum(leads.values()) == v.active[s])
+    for o in v.moved:
+        m.add(sum(v.facilitator[o].values()) == v.placed[o])
