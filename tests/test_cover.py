@@ -3,11 +3,14 @@ validator's rules for them, and what ``check`` says about cover before solving."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from optimizer.scenario import ScenarioError, load_scenario
+from optimizer.timetable import Booking, OnCallShift, Timetable
+from optimizer.validate import ValidationReport, validate
 
 CRISIS = """\
 name: Cover House
@@ -146,3 +149,113 @@ def test_cover_settings_only_on_as_needed_programs(tmp_path: Path, line: str) ->
     [issue] = issues_of(tmp_path, text)
     assert f":17: programs[0].{name}: '{name}' is only for an on-call rota" in issue, issue
     assert "runs once a week" in issue
+
+
+# --- the validator --------------------------------------------------------------------------
+
+MON, TUE = dt.date(2026, 12, 7), dt.date(2026, 12, 8)
+
+ROTA_HOME = """\
+name: Rota House
+calendar:
+  start: "2026-12-07"
+  weeks: 1
+  open: "Mon-Tue 09:00-13:00"
+rooms:
+  - id: classroom
+    capacity: 6
+staff:
+  - id: bell
+    roles: [peer]
+    max_hours_per_week: 4
+  - id: ray
+    roles: [peer]
+residents:
+  - id: R01
+programs:
+  - id: skills
+    frequency: weekly
+    duration: 1 hour
+    facilitator: peer
+  - id: crisis
+    frequency: as needed
+    duration: 2 hours
+    facilitator: peer
+"""
+SKILLS = Booking(TUE, 9 * 60, 10 * 60, "skills", "skills/A/1", "classroom", ("bell",), ("R01",))
+
+
+def on_call(date: dt.date, start: int, end: int, staff: str) -> OnCallShift:
+    return OnCallShift(date, start * 60, end * 60, "crisis", staff)
+
+
+FULL = [on_call(MON, 9, 13, "bell"), on_call(TUE, 9, 13, "ray")]
+GAP = [on_call(MON, 9, 13, "bell"), on_call(TUE, 9, 11, "ray")]  # no one Tue 11:00-13:00
+
+
+def check(tmp_path: Path, settings: str, shifts: list[OnCallShift]) -> ValidationReport:
+    scenario = load_text(tmp_path, ROTA_HOME + settings)
+    return validate(scenario, Timetable([SKILLS], shifts, []))
+
+
+def test_a_complete_rota_keeps_a_required_cover(tmp_path: Path) -> None:
+    assert check(tmp_path, "    cover: all opening hours\n", FULL).ok
+
+
+def test_a_rota_with_a_gap_breaks_a_required_cover(tmp_path: Path) -> None:
+    report = check(tmp_path, "    cover: all opening hours\n", GAP)
+    assert report.rules() == {"on_call_cover"}, report.summary()
+    [v] = report.violations
+    assert "no one is on call Tue 2026-12-08 11:00-13:00" in v.message
+
+
+def test_the_same_gap_is_fine_when_cover_is_optional(tmp_path: Path) -> None:
+    report = check(tmp_path, "", GAP)
+    assert report.ok, report.summary()
+    assert report.coverage[0].uncovered == [(TUE, 11 * 60, 13 * 60)]
+
+
+def test_a_share_of_the_opening_hours(tmp_path: Path) -> None:
+    assert check(tmp_path, "    cover: 75%\n", GAP).ok  # 6 of 8 hours
+    report = check(tmp_path, "    cover: at least 80 %\n", GAP)
+    assert report.rules() == {"on_call_cover"}
+    assert "covers 75.0 %" in report.violations[0].message
+    assert "Tue 2026-12-08 11:00-13:00" in report.violations[0].message
+
+
+def test_windows_that_must_be_covered(tmp_path: Path) -> None:
+    assert check(tmp_path, '    cover: "Mon 09:00-13:00"\n', GAP).ok
+    report = check(tmp_path, '    cover: ["Mon 10:00-11:00", "Tue 10:00-12:00"]\n', GAP)
+    assert [v.rule for v in report.violations] == ["on_call_cover"]
+    assert "no one is on call Tue 2026-12-08 11:00-12:00" in report.violations[0].message
+
+
+def test_on_call_counts_toward_weekly_hours_when_asked(tmp_path: Path) -> None:
+    """bell leads 1 hour and is on call 4 hours, with a limit of 4 hours a week."""
+    report = check(tmp_path, "    on_call_counts_toward_hours: yes\n", FULL)
+    assert report.rules() == {"weekly_hours"}, report.summary()
+    assert "leads 1h00 of sessions and is on call 4h00" in report.violations[0].message
+    assert check(tmp_path, "    on_call_counts_toward_hours: no\n", FULL).ok
+    assert check(tmp_path, "", FULL).ok
+
+
+def test_shift_lengths(tmp_path: Path) -> None:
+    rules = "    shifts: {shortest: 2 hours, longest: 3 hours}\n"
+    # bell's two touching rows Mon 09-11 and 11-13 are one 4-hour stretch
+    long = [on_call(MON, 9, 11, "bell"), on_call(MON, 11, 13, "bell"), FULL[1]]
+    report = check(tmp_path, rules.replace("longest: 3", "longest: 8"), long)
+    assert report.ok, report.summary()
+    report = check(tmp_path, rules, long)
+    assert report.rules() == {"on_call_shift_length"}
+    assert "bell is on call for crisis 4h00 in a row; the longest shift is 3h00" in str(report)
+    short = [on_call(MON, 9, 10, "bell"), on_call(MON, 10, 13, "ray"), FULL[1]]
+    report = check(tmp_path, rules.replace("longest: 3", "longest: 4"), short)
+    assert report.rules() == {"on_call_shift_length"}
+    assert "Mon 2026-12-07 09:00-10:00: bell is on call for crisis only 1h00" in str(report)
+
+
+def test_a_short_shift_that_fills_the_opening_is_fine(tmp_path: Path) -> None:
+    text = ROTA_HOME.replace('"Mon-Tue 09:00-13:00"', '["Mon 09:00-10:00", "Tue 09:00-13:00"]')
+    scenario = load_text(tmp_path, text + "    shifts: {shortest: 2 hours}\n")
+    shifts = [on_call(MON, 9, 10, "bell"), FULL[1]]
+    assert validate(scenario, Timetable([SKILLS], shifts, [])).ok
