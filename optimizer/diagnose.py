@@ -17,45 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from .problem import Mask, Problem, ProgramInfo, StaffInfo, slot_runs, starts_where_free
+from .cover import cover_findings
+from .findings import Finding
+from .findings import hours as _hours
+from .findings import names as _names
+from .findings import who as _who
+from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Timetable, Unmet
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One sentence about the scenario. ``blocking`` findings mean demand cannot all be met."""
-
-    text: str
-    blocking: bool
-    program: str | None = None
-    people: tuple[str, ...] = field(default=())
-    fix: str | None = None
-
-    def sentence(self) -> str:
-        return f"{self.text} Fix: {self.fix}" if self.fix else self.text
-
-
-def _names(items: list[str], limit: int = 4) -> str:
-    if len(items) <= limit:
-        return ", ".join([*items[:-2], " and ".join(items[-2:])]) if items else ""
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-
-
-def _hours(slots: float, slot_minutes: int) -> str:
-    if 0 < slots * slot_minutes < 60:
-        return f"{slots * slot_minutes:.0f} minutes"
-    h = slots * slot_minutes / 60
-    text = f"{h:.1f}".rstrip("0").rstrip(".")
-    return f"{text} hour" + ("" if h == 1 else "s")
-
-
-def _who(st: StaffInfo) -> str:
-    return f"{st.label} ({st.id})" if st.label != st.id else st.id
 
 
 def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int = 4) -> str:
@@ -110,6 +83,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
     findings += _role_pools(p)
+    findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)
     # Blocking findings first, then warnings; keep the order within each.

@@ -3,14 +3,25 @@ validator's rules for them, and what ``check`` says about cover before solving."
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from optimizer.scenario import ScenarioError, load_scenario
+from optimizer.cover import cover_ceiling
+from optimizer.diagnose import check_capacity
+from optimizer.findings import Finding
+from optimizer.problem import build_problem
+from optimizer.scenario import Scenario, ScenarioError, load_scenario
 from optimizer.timetable import Booking, OnCallShift, Timetable
 from optimizer.validate import ValidationReport, validate
+
+from .conftest import ROOT
 
 CRISIS = """\
 name: Cover House
@@ -259,3 +270,150 @@ def test_a_short_shift_that_fills_the_opening_is_fine(tmp_path: Path) -> None:
     scenario = load_text(tmp_path, text + "    shifts: {shortest: 2 hours}\n")
     shifts = [on_call(MON, 9, 10, "bell"), FULL[1]]
     assert validate(scenario, Timetable([SKILLS], shifts, [])).ok
+
+
+# --- check: what no rota can cover ----------------------------------------------------------
+
+SATURDAY: dict[str, Any] = {
+    "name": "Saturday House",
+    "calendar": {"start": "2026-12-07", "weeks": 2, "open": "Mon-Sat 08:00-18:00"},
+    "rooms": [{"id": "office", "capacity": 2, "features": ["private"]}],
+    "staff": [
+        {
+            "id": "bell",
+            "name": "Marcus Bell",
+            "roles": ["peer"],
+            "available": "Mon-Fri 08:00-18:00",
+            "unavailable": {"when": "2026-12-09 08:00-12:00", "reason": "training"},
+        },
+        {
+            "id": "warren",
+            "name": "Keisha Warren",
+            "roles": ["peer"],
+            "available": ["Mon-Fri 12:00-18:00", "Sat 10:00-18:00"],
+        },
+    ],
+    "residents": [{"id": "R01"}],
+    "programs": [
+        {
+            "id": "crisis",
+            "name": "Crisis Peer Counseling",
+            "frequency": "as needed",
+            "duration": "2 hours",
+            "facilitator": "peer",
+        }
+    ],
+}
+SATURDAY_GAPS = ("no peer is available Sat 08:00-10:00 in any week", "Wed 2026-12-09 08:00-12:00")
+
+
+def with_cover(data: dict[str, Any], **settings: Any) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out["programs"][-1].update(settings)
+    return out
+
+
+def findings_of(load: Callable[[dict[str, Any]], Scenario], data: dict[str, Any]) -> list[Finding]:
+    return [f for f in check_capacity(build_problem(load(data))) if f.program == "crisis"]
+
+
+def test_an_uncoverable_saturday_morning_is_named(load) -> None:  # type: ignore[no-untyped-def]
+    [finding] = findings_of(load, SATURDAY)
+    assert not finding.blocking  # cover is a goal here
+    text = finding.sentence()
+    for words in (*SATURDAY_GAPS, "cover more than 93.3 %", "extend the Saturday hours"):
+        assert words in text, text
+
+
+def test_the_cover_ceiling(load) -> None:  # type: ignore[no-untyped-def]
+    # 2 weeks x 6 days x 10 hours; lost: 2 hours on 2 Saturdays and 4 hours on one Wednesday
+    slots = 4  # an hour, in 15-minute slots
+    ceiling = cover_ceiling(build_problem(load(SATURDAY)))
+    assert ceiling == {"crisis": ((120 - 8) * slots, 120 * slots)}
+
+
+def test_a_required_cover_availability_cannot_meet_blocks(load, write_scenario) -> None:  # type: ignore[no-untyped-def]
+    data = with_cover(SATURDAY, cover="all opening hours")
+    [finding] = findings_of(load, data)
+    assert finding.blocking
+    for words in ("must have someone on call (cover: all opening hours)", *SATURDAY_GAPS):
+        assert words in finding.text, finding.text
+    done = subprocess.run(
+        [sys.executable, "-m", "optimizer", "check", str(write_scenario(data))],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "cannot fit as described" in done.stdout and SATURDAY_GAPS[0] in done.stdout
+
+
+def test_a_required_share_is_measured_against_the_ceiling(load) -> None:  # type: ignore[no-untyped-def]
+    [blocked] = [f for f in findings_of(load, with_cover(SATURDAY, cover="95%")) if f.blocking]
+    assert "no rota can cover more than 93.3 %" in blocked.text
+    assert "add at least 2 hours of peer availability" in blocked.sentence()
+    assert not any(f.blocking for f in findings_of(load, with_cover(SATURDAY, cover="90%")))
+
+
+def test_required_windows_block_only_inside_them(load) -> None:  # type: ignore[no-untyped-def]
+    weekdays = findings_of(load, with_cover(SATURDAY, cover="Mon-Fri 12:00-18:00"))
+    assert not any(f.blocking for f in weekdays)
+    [saturday] = findings_of(load, with_cover(SATURDAY, cover="Sat 08:00-12:00"))
+    assert saturday.blocking
+    assert "Sat 08:00-10:00 in any week" in saturday.text
+    assert "Wed" not in saturday.text  # outside the required windows
+
+
+def test_no_one_for_a_whole_block(load) -> None:  # type: ignore[no-untyped-def]
+    """Someone is available every hour of Saturday morning, but no one for a whole 2-hour
+    on-call block: 08:00-10:00 is split between two people."""
+    data = with_cover(SATURDAY, cover="all")
+    data["staff"][0]["available"] = ["Mon-Fri 08:00-18:00", "Sat 08:00-09:00"]
+    data["staff"][0]["unavailable"] = []
+    data["staff"][1]["available"] = ["Mon-Fri 12:00-18:00", "Sat 09:00-18:00"]
+    [finding] = findings_of(load, data)
+    assert finding.blocking
+    assert "someone is available Sat 08:00-10:00 in any week" in finding.text
+    assert "no one for the whole block" in finding.text
+
+
+def test_the_only_person_on_call_must_lead_a_session_then(load) -> None:  # type: ignore[no-untyped-def]
+    """Tue 09:00-11:00 only bell can be on call, and only bell can lead R01's one-on-one,
+    which R01 can only attend Tue 09:00-11:00."""
+    data: dict[str, Any] = {
+        "name": "Lead House",
+        "calendar": {"start": "2026-12-07", "weeks": 1, "open": "Mon-Tue 09:00-13:00"},
+        "rooms": [{"id": "office", "capacity": 2, "features": ["private"]}],
+        "staff": [
+            {"id": "bell", "name": "Marcus Bell", "roles": ["peer", "counselor"]},
+            {"id": "ray", "roles": ["peer"], "available": ["Mon 09:00-13:00", "Tue 11:00-13:00"]},
+        ],
+        "residents": [{"id": "R01", "busy": ["Mon", "Tue 11:00-13:00"]}],
+        "programs": [
+            {
+                "id": "one-on-one",
+                "name": "One-on-One Counseling",
+                "frequency": "weekly",
+                "duration": "1 hour",
+                "facilitator": "counselor",
+                "attendees": "each",
+                "room": "private",
+            },
+            {
+                "id": "crisis",
+                "name": "Crisis Peer Counseling",
+                "frequency": "as needed",
+                "duration": "2 hours",
+                "facilitator": "peer",
+            },
+        ],
+    }
+    [warning] = findings_of(load, data)
+    assert not warning.blocking
+    [blocking] = findings_of(load, with_cover(data, cover="all opening hours"))
+    assert blocking.blocking
+    for words in (
+        "only Marcus Bell (bell) can be on call Tue 2026-12-08 09:00-11:00",
+        "the only one who can lead One-on-One Counseling (one-on-one/R01/1)",
+    ):
+        assert words in blocking.text, blocking.text
