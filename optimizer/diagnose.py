@@ -25,10 +25,13 @@ from .cover import cover_findings
 from .findings import Finding
 from .findings import hours as _hours
 from .findings import names as _names
+from .findings import room_mask as _room_mask
+from .findings import usable as _usable
 from .findings import who as _who
 from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Timetable, Unmet
+from .weekly_hours import forced_hours
 
 
 def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int = 4) -> str:
@@ -46,23 +49,6 @@ def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int 
     if len(parts) > limit:
         return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
     return ", ".join(parts)
-
-
-def _usable(mask: Mask, length: int) -> Mask:
-    """Slots that belong to a free run of at least ``length`` slots (time a session can use)."""
-    starts = starts_where_free(mask, length)
-    out = np.zeros_like(mask)
-    for k in range(length):
-        out[:, k:] |= starts[:, : mask.shape[1] - k]
-    return out
-
-
-def _room_mask(p: Problem, prog: ProgramInfo, house: int | None, people: int) -> Mask:
-    mask = p.clock.empty()
-    for r in p.room_candidates(prog, house):
-        if r.capacity >= people:
-            mask |= r.available
-    return mask
 
 
 def _week_label(p: Problem, week: int) -> str:
@@ -83,6 +69,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
     findings += _role_pools(p)
+    findings += forced_hours(p)
     findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)

@@ -1,12 +1,14 @@
-"""A finding of ``check`` and the few wording helpers every finding uses: lists of names,
-hours, people, and slot masks as readable time ranges."""
+"""A finding of ``check`` and what every finding uses: wording (lists of names, hours, people,
+slot masks as readable time ranges) and the masks of time a session can use."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .problem import Mask, Problem, StaffInfo, slot_runs
+import numpy as np
+
+from .problem import Mask, Problem, ProgramInfo, StaffInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 
 
@@ -59,3 +61,20 @@ def dated_ranges(p: Problem, mask: Mask) -> list[str]:
         date = p.clock.start + dt.timedelta(days=d)
         out += [f"{weekday(p, d)} {date} {span(p, a, b)}" for a, b in slot_runs(mask[d])]
     return out
+
+
+def usable(mask: Mask, length: int) -> Mask:
+    """Slots that belong to a free run of at least ``length`` slots (time a session can use)."""
+    starts = starts_where_free(mask, length)
+    out = np.zeros_like(mask)
+    for k in range(length):
+        out[:, k:] |= starts[:, : mask.shape[1] - k]
+    return out
+
+
+def room_mask(p: Problem, prog: ProgramInfo, house: int | None, people: int) -> Mask:
+    mask = p.clock.empty()
+    for r in p.room_candidates(prog, house):
+        if r.capacity >= people:
+            mask |= r.available
+    return mask

@@ -194,3 +194,41 @@ def test_no_single_cause_names_the_competing_sessions(load):
     (unmet,) = result.timetable.unmet
     for word in ("cannot all fit", "group-therapy/", "peer-counseling/R01/1", "R01"):
         assert word in unmet.reason, unmet.reason
+
+
+# --- weekly hour limits: the person, the hours missing, the group waiting (issue 13) --------
+
+RIVERA_AT_3 = tiny(
+    calendar={"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"},
+    staff=[
+        {
+            "id": "rivera",
+            "name": "Dr. Ana Rivera",
+            "roles": ["clinician", "trauma"],
+            "max_hours_per_week": 3,
+        },
+        {"id": "cho", "name": "Daniel Cho", "roles": ["clinician"], "max_hours_per_week": 1},
+    ],
+    residents=[
+        {"id": "R01", "tracks": ["trauma"]},
+        {"id": "R02", "tracks": ["trauma"]},
+        {"id": "R03"},
+    ],
+    programs=[GROUP, dict(TRAUMA, attendees="track:trauma")],
+)
+
+
+def test_a_clinician_at_3_hours_a_week_gets_the_missing_hours(load):
+    """Group therapy needs 3 hours a week and cho can give 1, so 2 fall to rivera; the trauma
+    group's 1.5 hours can only be hers: 3.5 hours against a limit of 3."""
+    findings = check_capacity(build_problem(load(RIVERA_AT_3)))
+    [finding] = [f for f in findings if f.blocking and f.people == ("rivera",)]
+    assert finding.program == "trauma-group"
+    for words in (
+        "Dr. Ana Rivera (rivera) may lead at most 3 hours a week",
+        "at least 3.5 hours in the week of 2026-12-07, 30 minutes more",
+        "so 2 hours falls to rivera",
+        "Specialized Group Therapy needs 1.5 hours a week",
+        "raise rivera's max_hours_per_week to at least 3.5",
+    ):
+        assert words in finding.sentence(), finding.sentence()
