@@ -31,7 +31,7 @@ from .findings import who as _who
 from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Timetable, Unmet
-from .weekly_hours import forced_hours
+from .weekly_hours import forced_hours, limits_used_up, members
 
 
 def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int = 4) -> str:
@@ -513,10 +513,11 @@ def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
     series_by_id = {s.id: s for s in p.series}
     core: list[int] | None = None
     for u in timetable.unmet:
-        if u.program in blocking:
-            out.append(replace(u, reason=blocking[u.program].sentence()))
-            continue
         series = series_by_id[u.session]
+        if u.program in blocking:
+            reason = f"{blocking[u.program].sentence()} ({members(p, series.index)})"
+            out.append(replace(u, reason=reason))
+            continue
         occ = next(
             (p.occurrences[o] for o in series.occurrences if _period_text(p, o) == u.period),
             p.occurrences[series.occurrences[0]],
@@ -590,7 +591,7 @@ def _competition(p: Problem, o: int, timetable: Timetable) -> str:
         f"({_names([r.label for r in rooms])}) is taken; another room would let it fit",
         "residents": f"at every time it could run {when}, its residents are in other sessions; "
         "their week is too full",
-        "hours": f"its facilitators' weekly hour limits are used up {when}",
+        "hours": limits_used_up(p, o, timetable),
     }[top]
 
 

@@ -11,10 +11,12 @@ name the person, the hours missing and the fix ("raise rivera's max_hours_per_we
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .findings import Finding, hours, names, room_mask, usable, who
 from .problem import Problem, ProgramInfo, StaffInfo
+from .timetable import Timetable
 
 
 @dataclass(frozen=True)
@@ -112,3 +114,48 @@ def _finding(
         fix=f"raise {st.id}'s max_hours_per_week to at least {limit}, or add a staff member who "
         f"can lead {names(sorted({d.prog.label for d, *_ in forced}))}.",
     )
+
+
+def limits_used_up(p: Problem, o: int, timetable: Timetable) -> str:
+    """Why an unplaced session's facilitators have no hours left, from the timetable: each
+    one's hours in its least busy week against their limit, and the group waiting for it."""
+    occ = p.occurrences[o]
+    series = p.series[occ.series]
+    group = p.groups[series.group]
+    prog = p.programs[series.program]
+    slot = p.clock.slot_minutes
+    period = prog.periods[occ.period]
+    counted = {x.id for x in p.scenario.programs if x.on_call_counts_toward_hours}
+    led: dict[tuple[str, int], int] = defaultdict(int)  # (staff, week) -> minutes
+    for b in timetable.bookings:
+        for s in b.facilitators:
+            led[(s, (b.date - p.clock.start).days // 7)] += b.end - b.start
+    for sh in timetable.on_call:
+        if sh.program in counted:
+            led[(sh.staff, (sh.date - p.clock.start).days // 7)] += sh.end - sh.start
+    need = prog.duration * slot
+    parts = []
+    for st in p.staff_candidates(prog, group.house):
+        if st.max_slots_per_week is None:
+            continue
+        cap = st.max_slots_per_week * slot
+        used = min(led[(st.id, w)] for w in range(period.first_week, period.end_week))
+        short = used + need - cap
+        if short > 0:
+            parts.append(
+                f"{st.id} already leads {hours(used / slot, slot)} of at most "
+                f"{hours(cap / slot, slot)} a week and would need {hours(short / slot, slot)} "
+                f"more (max_hours_per_week {(cap + short) / 60:g})"
+            )
+    when = f"between {p.clock.date_of(occ.lo)} and {p.clock.date_of(occ.hi - 1)}"
+    text = f"its facilitators' weekly hour limits are used up {when}"
+    return text + (": " + "; ".join(parts) if parts else "") + f" ({members(p, series.index)})"
+
+
+def members(p: Problem, series: int) -> str:
+    """Who waits for a series' sessions, by resident id (the manager's files use ids)."""
+    group = p.groups[p.series[series].group]
+    ids = [p.residents[r].id for r in (group.members or group.candidates)]
+    if group.members is not None and len(ids) == 1:
+        return f"for {ids[0]}"
+    return f"group {group.name}: {names(ids, 8)}"
