@@ -17,45 +17,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
-from .problem import Mask, Problem, ProgramInfo, StaffInfo, slot_runs, starts_where_free
+from .cover import cover_findings
+from .findings import Finding
+from .findings import hours as _hours
+from .findings import names as _names
+from .findings import room_mask as _room_mask
+from .findings import usable as _usable
+from .findings import who as _who
+from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Timetable, Unmet
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One sentence about the scenario. ``blocking`` findings mean demand cannot all be met."""
-
-    text: str
-    blocking: bool
-    program: str | None = None
-    people: tuple[str, ...] = field(default=())
-    fix: str | None = None
-
-    def sentence(self) -> str:
-        return f"{self.text} Fix: {self.fix}" if self.fix else self.text
-
-
-def _names(items: list[str], limit: int = 4) -> str:
-    if len(items) <= limit:
-        return ", ".join([*items[:-2], " and ".join(items[-2:])]) if items else ""
-    return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
-
-
-def _hours(slots: float, slot_minutes: int) -> str:
-    if 0 < slots * slot_minutes < 60:
-        return f"{slots * slot_minutes:.0f} minutes"
-    h = slots * slot_minutes / 60
-    text = f"{h:.1f}".rstrip("0").rstrip(".")
-    return f"{text} hour" + ("" if h == 1 else "s")
-
-
-def _who(st: StaffInfo) -> str:
-    return f"{st.label} ({st.id})" if st.label != st.id else st.id
+from .weekly_hours import forced_hours, limits_used_up, members
 
 
 def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int = 4) -> str:
@@ -73,23 +49,6 @@ def _windows_text(p: Problem, mask: Mask, first_day: int, days: int, limit: int 
     if len(parts) > limit:
         return ", ".join(parts[:limit]) + f" and {len(parts) - limit} more"
     return ", ".join(parts)
-
-
-def _usable(mask: Mask, length: int) -> Mask:
-    """Slots that belong to a free run of at least ``length`` slots (time a session can use)."""
-    starts = starts_where_free(mask, length)
-    out = np.zeros_like(mask)
-    for k in range(length):
-        out[:, k:] |= starts[:, : mask.shape[1] - k]
-    return out
-
-
-def _room_mask(p: Problem, prog: ProgramInfo, house: int | None, people: int) -> Mask:
-    mask = p.clock.empty()
-    for r in p.room_candidates(prog, house):
-        if r.capacity >= people:
-            mask |= r.available
-    return mask
 
 
 def _week_label(p: Problem, week: int) -> str:
@@ -110,6 +69,8 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
     findings += _role_pools(p)
+    findings += forced_hours(p)
+    findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)
     # Blocking findings first, then warnings; keep the order within each.
@@ -553,10 +514,11 @@ def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
     series_by_id = {s.id: s for s in p.series}
     core: list[int] | None = None
     for u in timetable.unmet:
-        if u.program in blocking:
-            out.append(replace(u, reason=blocking[u.program].sentence()))
-            continue
         series = series_by_id[u.session]
+        if u.program in blocking:
+            reason = f"{blocking[u.program].sentence()} ({members(p, series.index)})"
+            out.append(replace(u, reason=reason))
+            continue
         occ = next(
             (p.occurrences[o] for o in series.occurrences if _period_text(p, o) == u.period),
             p.occurrences[series.occurrences[0]],
@@ -630,7 +592,7 @@ def _competition(p: Problem, o: int, timetable: Timetable) -> str:
         f"({_names([r.label for r in rooms])}) is taken; another room would let it fit",
         "residents": f"at every time it could run {when}, its residents are in other sessions; "
         "their week is too full",
-        "hours": f"its facilitators' weekly hour limits are used up {when}",
+        "hours": limits_used_up(p, o, timetable),
     }[top]
 
 

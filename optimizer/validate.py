@@ -66,6 +66,8 @@ RULES = (
     "on_call_role",
     "on_call_available",
     "on_call_overlap",
+    "on_call_cover",
+    "on_call_shift_length",
     "unmet_unreported",
     "unmet_spurious",
 )
@@ -243,6 +245,10 @@ def _when(date: dt.date, start: int, end: int) -> str:
     return f"{_day(date)} {_span(start, end)}"
 
 
+def _duration(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}"
+
+
 def _and(names: Iterable[str]) -> str:
     items = list(names)
     if len(items) <= 1:
@@ -411,11 +417,14 @@ class _Validator:
         self.check_rooms(bookings)
         self.check_staff(bookings, shifts)
         self.check_residents(bookings)
-        self.check_weekly_hours(bookings)
+        self.check_weekly_hours(bookings, shifts)
         self.check_sessions(bookings)
         shortfalls = self.demand(bookings)
         self.check_on_call_overlap(shifts)
         coverage = self.coverage(shifts)
+        for report in coverage:
+            self.check_cover(self.programs[report.program], report)
+        self.check_shift_lengths(shifts)
         self.check_unmet(shortfalls, coverage)
         return ValidationReport(self.violations, shortfalls, coverage)
 
@@ -708,7 +717,7 @@ class _Validator:
                     f"{when}: resident {rid} is booked twice ({_session(x)} and {_session(y)}).",
                 )
 
-    def check_weekly_hours(self, bookings: list[Booking]) -> None:
+    def check_weekly_hours(self, bookings: list[Booking], shifts: list[OnCallShift]) -> None:
         minutes: dict[tuple[str, int], int] = defaultdict(int)
         for b in bookings:
             if not self.in_horizon(b.date) or b.end <= b.start:
@@ -716,19 +725,35 @@ class _Validator:
             week = self.week_of(b.date)
             for sid in dict.fromkeys(b.facilitators):
                 minutes[(sid, week)] += b.end - b.start
-        for (sid, week), total in sorted(minutes.items()):
+        on_call = self.counted_on_call(shifts)
+        for sid, week in sorted(set(minutes) | set(on_call)):
             st = self.staff.get(sid)
             if st is None or st.max_hours_per_week is None:
                 continue
-            if total > st.max_hours_per_week * 60:
+            led, duty = minutes.get((sid, week), 0), on_call.get((sid, week), 0)
+            if led + duty > st.max_hours_per_week * 60:
                 first = self.start + dt.timedelta(days=7 * week)
                 last = first + dt.timedelta(days=6)
+                also = f" and is on call {_duration(duty)} (counted toward weekly hours)"
                 self.add(
                     "weekly_hours",
                     f"Week {week + 1} ({_day(first)} to {_day(last)}): staff {sid} leads "
-                    f"{total // 60}h{total % 60:02d} of sessions; at most "
+                    f"{_duration(led)} of sessions{also if duty else ''}; at most "
                     f"{st.max_hours_per_week:g} hours are allowed.",
                 )
+
+    def counted_on_call(self, shifts: list[OnCallShift]) -> dict[tuple[str, int], int]:
+        """Minutes on call per (staff, week) for programs whose on-call time counts toward
+        weekly hours (``on_call_counts_toward_hours``); on call for two at once counts once."""
+        spans: dict[tuple[str, dt.date], list[Interval]] = defaultdict(list)
+        for s in shifts:
+            prog = self.programs.get(s.program)
+            if prog is not None and prog.on_call_counts_toward_hours and self.in_horizon(s.date):
+                spans[(s.staff, s.date)].append((s.start, s.end))
+        out: dict[tuple[str, int], int] = defaultdict(int)
+        for (sid, date), items in spans.items():
+            out[(sid, self.week_of(date))] += _length(_merge(items))
+        return out
 
     # -- sessions and demand --
 
@@ -862,6 +887,78 @@ class _Validator:
                 report.uncovered += [(date, a, b) for a, b in _subtract(hours, covered)]
             out.append(report)
         return out
+
+    def cover_scope(self, prog: Program, date: dt.date) -> list[Interval]:
+        """The opening hours on ``date`` that a required cover asks for (its windows widened
+        to whole slots: a requirement is met only when the whole slot is covered)."""
+        hours = self.open_on(date)
+        if prog.cover is None or not prog.cover.windows:
+            return hours
+        s = self.slot
+        wanted = [
+            (w.start // s * s, -(-w.end // s) * s) for w in prog.cover.windows if w.applies_on(date)
+        ]
+        return _intersect(hours, _merge(wanted))
+
+    def check_cover(self, prog: Program, report: CoverageReport) -> None:
+        """A required cover (``cover``): the share of its hours with someone on call."""
+        cover = prog.cover
+        if cover is None:
+            return
+        gaps: dict[dt.date, list[Interval]] = defaultdict(list)
+        for date, a, b in report.uncovered:
+            gaps[date].append((a, b))
+        scope_minutes = 0
+        missing: list[tuple[dt.date, int, int]] = []
+        for d in range(self.weeks * 7):
+            date = self.start + dt.timedelta(days=d)
+            scope = self.cover_scope(prog, date)
+            scope_minutes += _length(scope)
+            missing += [(date, a, b) for a, b in _intersect(scope, gaps.get(date, []))]
+        uncovered = sum(b - a for _, a, b in missing)
+        if not missing or (scope_minutes - uncovered) * 100 >= cover.percent * scope_minutes:
+            return
+        what = f"{prog.id} must have someone on call (cover: {cover.text})"
+        if cover.percent >= 100:
+            for date, a, b in missing:
+                self.add("on_call_cover", f"{what}, but no one is on call {_when(date, a, b)}.")
+            return
+        share = 100 * (scope_minutes - uncovered) / scope_minutes
+        shown = [_when(*m) for m in missing[:5]]
+        if len(missing) > 5:
+            shown.append(f"{len(missing) - 5} more")
+        self.add(
+            "on_call_cover",
+            f"{what}, but the rota covers {share:.1f} % of those hours; no one is on call "
+            f"{_and(shown)}.",
+        )
+
+    def check_shift_lengths(self, shifts: list[OnCallShift]) -> None:
+        """``shifts: {shortest, longest}``: one person's unbroken stretch on call on one day.
+        A stretch may be shorter than ``shortest`` when it is all the home is open then."""
+        spans: dict[tuple[str, str, dt.date], list[Interval]] = defaultdict(list)
+        for s in shifts:
+            prog = self.programs.get(s.program)
+            if prog is not None and prog.shifts is not None:
+                spans[(s.program, s.staff, s.date)].append((s.start, s.end))
+        for (pid, sid, date), items in sorted(spans.items()):
+            rules = self.programs[pid].shifts
+            assert rules is not None
+            for a, b in _merge(items):
+                when = _when(date, a, b)
+                if rules.longest is not None and b - a > rules.longest:
+                    self.add(
+                        "on_call_shift_length",
+                        f"{when}: {sid} is on call for {pid} {_duration(b - a)} in a row; the "
+                        f"longest shift is {_duration(rules.longest)}.",
+                    )
+                whole_opening = (a, b) in self.open_on(date)
+                if rules.shortest is not None and b - a < rules.shortest and not whole_opening:
+                    self.add(
+                        "on_call_shift_length",
+                        f"{when}: {sid} is on call for {pid} only {_duration(b - a)}; the "
+                        f"shortest shift is {_duration(rules.shortest)}.",
+                    )
 
     def check_unmet(self, shortfalls: list[Shortfall], coverage: list[CoverageReport]) -> None:
         short = {s.program: 0 for s in shortfalls}

@@ -205,3 +205,88 @@ def test_rooms_smaller_than_the_group_size_mean_more_groups(load):
     assert result.complete and report.complete
     sizes = sorted(len(b.residents) for b in result.timetable.bookings)
     assert sizes == [3, 3, 3]
+# --- weekly hour limits: the person, the hours missing, the group waiting (issue 13) --------
+
+RIVERA_AT_3 = tiny(
+    calendar={"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"},
+    staff=[
+        {
+            "id": "rivera",
+            "name": "Dr. Ana Rivera",
+            "roles": ["clinician", "trauma"],
+            "max_hours_per_week": 3,
+        },
+        {"id": "cho", "name": "Daniel Cho", "roles": ["clinician"], "max_hours_per_week": 1},
+    ],
+    residents=[
+        {"id": "R01", "tracks": ["trauma"]},
+        {"id": "R02", "tracks": ["trauma"]},
+        {"id": "R03"},
+    ],
+    programs=[GROUP, dict(TRAUMA, attendees="track:trauma")],
+)
+
+
+def test_a_clinician_at_3_hours_a_week_gets_the_missing_hours(load):
+    """Group therapy needs 3 hours a week and cho can give 1, so 2 fall to rivera; the trauma
+    group's 1.5 hours can only be hers: 3.5 hours against a limit of 3."""
+    findings = check_capacity(build_problem(load(RIVERA_AT_3)))
+    [finding] = [f for f in findings if f.blocking and f.people == ("rivera",)]
+    assert finding.program == "trauma-group"
+    for words in (
+        "Dr. Ana Rivera (rivera) may lead at most 3 hours a week",
+        "at least 3.5 hours in the week of 2026-12-07, 30 minutes more",
+        "so 2 hours falls to rivera",
+        "Specialized Group Therapy needs 1.5 hours a week",
+        "raise rivera's max_hours_per_week to at least 3.5",
+    ):
+        assert words in finding.sentence(), finding.sentence()
+
+
+def _rivera_week(load):  # type: ignore[no-untyped-def]
+    """A hand-made timetable: rivera leads group therapy 3 hours each week; the trauma group
+    (R01 and R02) is unplaced."""
+    import datetime as dt
+
+    from optimizer.timetable import Booking, Timetable, Unmet
+
+    problem = build_problem(load(RIVERA_AT_3))
+    bookings = [
+        Booking(
+            dt.date(2026, 12, 7) + dt.timedelta(days=7 * w + d),
+            600,
+            660,
+            "group-therapy",
+            f"group-therapy/A/{d + 1}",
+            "group-room",
+            ("rivera",),
+            ("R01", "R02", "R03"),
+        )
+        for w in range(2)
+        for d in range(3)
+    ]
+    unmet = Unmet("trauma-group", "trauma-group/A/1", "group A", "2026-12-07..2026-12-13", 1, "")
+    return problem, Timetable(bookings, [], [unmet])
+
+
+def test_the_unmet_reason_names_the_person_the_hours_and_the_group(load):
+    from optimizer.diagnose import explain_unmet
+
+    problem, timetable = _rivera_week(load)
+    [unmet] = explain_unmet(problem, timetable)
+    for words in ("rivera", "30 minutes more", "at least 3.5", "group A: R01 and R02"):
+        assert words in unmet.reason, unmet.reason
+
+
+def test_limits_used_up_reads_the_timetable(load):
+    from optimizer.weekly_hours import limits_used_up
+
+    problem, timetable = _rivera_week(load)
+    occ = next(o for o in problem.occurrences if problem.series[o.series].id == "trauma-group/A/1")
+    reason = limits_used_up(problem, occ.index, timetable)  # week 1
+    for words in (
+        "rivera already leads 3 hours of at most 3 hours a week",
+        "would need 1.5 hours more (max_hours_per_week 4.5)",
+        "group A: R01 and R02",
+    ):
+        assert words in reason, reason

@@ -358,6 +358,7 @@ def test_together_and_apart(scenario: Scenario) -> None:
 def test_every_rule_has_a_break() -> None:
     tested = {rule for rule, _ in BREAKS.values()}
     tested |= {"weekly_hours", "group_size", "house", "together", "apart"}
+    tested |= {"on_call_cover", "on_call_shift_length"}  # in tests/test_cover.py
     assert tested == set(RULES)
 
 

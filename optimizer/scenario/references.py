@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from .schema import Scenario
+from .schema import Scenario, Shifts
 from .source import Issue, Path_, SourceMap
 
 
@@ -73,6 +73,8 @@ def check_references(scenario: Scenario, source: SourceMap) -> list[Issue]:
                     f"{prog.duration} minutes is not a whole number of {slot}-minute slots "
                     f"(calendar.slot_minutes); use a multiple of {slot} minutes",
                 )
+        if prog.shifts is not None:
+            issues += _shift_lengths(prog.shifts, prog.duration, slot, source, i)
         att = prog.attendees
         if att.kind == "track" and att.track not in tracks:
             add(
@@ -140,3 +142,30 @@ def check_references(scenario: Scenario, source: SourceMap) -> list[Issue]:
                     "remove 'houses' or give every room and resident a 'house'",
                 )
     return sorted(issues, key=lambda issue: issue.line if issue.line is not None else 0)
+
+
+def _shift_lengths(shifts: Shifts, block: int, slot: int, source: SourceMap, i: int) -> list[Issue]:
+    """On-call shifts start and end on slots, and one shift holds at least one on-call block."""
+    issues = []
+    for name in ("shortest", "longest"):
+        minutes = getattr(shifts, name)
+        if minutes is None:
+            continue
+        if minutes % slot:
+            issues.append(
+                source.issue(
+                    ("programs", i, "shifts", name),
+                    f"{minutes} minutes is not a whole number of {slot}-minute slots "
+                    f"(calendar.slot_minutes); use a multiple of {slot} minutes",
+                )
+            )
+        elif name == "longest" and minutes < block:
+            issues.append(
+                source.issue(
+                    ("programs", i, "shifts", name),
+                    f"the longest shift ({minutes} minutes) is shorter than one on-call block "
+                    f"(the program's duration, {block} minutes), so no one could be on call; "
+                    f"make it at least {block} minutes or shorten the duration",
+                )
+            )
+    return issues

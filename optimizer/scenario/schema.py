@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -294,6 +295,88 @@ class Attendees(Strict):
 ATTENDEES_EXAMPLES = '"all", "each", "track:trauma", "each track:trauma" or a list of resident ids'
 
 
+COVER_EXAMPLES = (
+    '"all opening hours", "95%", "at least 95 %", or the windows that must be covered such as '
+    '"Mon-Fri 08:00-18:00"'
+)
+
+
+class Cover(Strict):
+    """An on-call cover the rota must reach: at least ``percent`` of the opening hours inside
+    ``windows`` (all opening hours when there are none). ``text`` is as written."""
+
+    text: str
+    percent: float = 100.0
+    windows: tuple[Window, ...] = ()
+
+
+def _cover(value: Any) -> Any:
+    if isinstance(value, Cover) or value is None:
+        return value
+    if isinstance(value, list):
+        windows = []
+        for i, item in enumerate(value):
+            try:
+                windows.append(_window(item))
+            except ValueError as exc:
+                raise ValueError(f"item {i + 1} of the list: {exc}") from None
+        if not windows:
+            raise ValueError(f"expected {COVER_EXAMPLES}, got an empty list")
+        return Cover(text="; ".join(w.text for w in windows), windows=tuple(windows))
+    if not isinstance(value, str):
+        hint = " (leave 'cover' out to make cover a goal, not a rule)" if value is False else ""
+        raise ValueError(f"expected {COVER_EXAMPLES}, got {shown(value)}{hint}")
+    s = re.sub(r"\s+", " ", value.strip().lower())
+    if s in ("all", "all hours", "all opening hours", "every opening hour", "always"):
+        return Cover(text=value.strip())
+    m = re.fullmatch(
+        r"(?:at least )?(\d+(?:\.\d+)?) ?(?:%|percent)(?: of (?:the )?opening hours)?", s
+    )
+    if m:
+        percent = float(m.group(1))
+        if not 0 < percent <= 100:
+            raise ValueError(
+                f"{value!r}: a share of the opening hours must be more than 0 % and at most 100 %"
+            )
+        return Cover(text=value.strip(), percent=percent)
+    try:
+        return Cover(text=value.strip(), windows=(parse_window(value),))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an on-call cover; expected {COVER_EXAMPLES}") from None
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in ("yes", "true", "on"):
+        return True
+    if text in ("no", "false", "off"):
+        return False
+    raise ValueError(f"expected yes or no, got {shown(value)}")
+
+
+CoverField = Annotated[Cover, BeforeValidator(_cover), PlainSerializer(lambda c: c.text)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+
+
+class Shifts(Strict):
+    """How long one person's on-call stretch may be: ``shortest``/``longest`` in minutes."""
+
+    shortest: Minutes | None = None
+    longest: Minutes | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> Shifts:
+        short, long = self.shortest, self.longest
+        if short is not None and long is not None and short > long:
+            raise ValueError(
+                f"the shortest shift ({short} minutes) is longer than the longest ({long} "
+                "minutes); expected shortest at most longest"
+            )
+        return self
+
+
 def _attendees(value: Any) -> Any:
     if isinstance(value, Attendees | dict):
         return value
@@ -333,9 +416,24 @@ class Program(Strict):
     )
     max_group_size: WholeNumber | None = Field(default=None, gt=0, le=10_000)
     room: Labels = Field(default_factory=list, description="Room features the session needs")
-    same_day_allowed: bool = Field(
+    same_day_allowed: YesNo = Field(
         default=False, description="May a group's sessions of one week fall on the same day?"
     )
+    # On-call settings, for "as needed" programs only (docs/scenario-format.md, "Crisis cover").
+    cover: CoverField | None = Field(default=None, description="Required on-call cover")
+    on_call_counts_toward_hours: YesNo = False
+    shifts: Shifts | None = None
+
+    @field_validator("cover", "on_call_counts_toward_hours", "shifts")
+    @classmethod
+    def _on_call_only(cls, value: Any, info: ValidationInfo) -> Any:
+        frequency = info.data.get("frequency")
+        if value is not None and isinstance(frequency, Frequency) and not frequency.as_needed:
+            raise ValueError(
+                f"{info.field_name!r} is only for an on-call rota (frequency: as needed); this "
+                f"program runs {frequency.describe()}: remove {info.field_name!r} here"
+            )
+        return value
 
     @property
     def label(self) -> str:
