@@ -1,8 +1,9 @@
-"""Command line: ``python -m optimizer solve|replan|check|validate SCENARIO.yaml``.
+"""Command line: ``python -m optimizer solve|replan|check|validate|report SCENARIO.yaml``.
 
 Exit codes: 0 every required session placed; 3 a timetable was written but some demand could
 not be met (or none was found); 2 the scenario or the command is invalid (nothing written);
-1 an internal error (a bug: the message says so, without a traceback).
+4 a timetable given to ``validate`` or ``report --from`` breaks a hard rule; 1 an internal
+error (a bug: the message says so, without a traceback).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from . import compare, staffing
 from .diagnose import check_capacity
 from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
 from .problem import Problem, build_problem
+from .rebuild import rebuild
 from .replan import attach_previous, change_count, changes_between, changes_csv, describe, tell_list
 from .reports import write_run
 from .scenario import Scenario, ScenarioError, load_scenario
@@ -35,9 +37,9 @@ from .timetable import (
     read_timetable_csv,
     read_unmet_csv,
 )
-from .validate import validate
+from .validate import ValidationReport, validate
 
-EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_UNMET = 0, 1, 2, 3
+EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_UNMET, EXIT_BROKEN = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +77,26 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check an existing timetable.csv against a scenario")
     v.add_argument("scenario", type=Path)
     v.add_argument("timetable", type=Path, help="timetable.csv (on_call.csv beside it is read)")
+
+    e = sub.add_parser(
+        "report",
+        help="check a timetable.csv edited by hand and rebuild every output from it",
+    )
+    e.add_argument("scenario", type=Path)
+    e.add_argument(
+        "--from",
+        dest="edited",
+        type=Path,
+        required=True,
+        help="the edited timetable.csv (on_call.csv beside it is read too)",
+    )
+    e.add_argument("--out", type=Path, help="output folder (default: reports/<scenario>/<time>/)")
+    e.add_argument(
+        "--force",
+        action="store_true",
+        help="write the outputs even if the timetable breaks a rule (exit code 4 all the same), "
+        "and into a non-empty --out folder, keeping its old contents beside it",
+    )
 
     compare.add_parser(sub)  # staffing plans side by side (optimizer/compare.py)
     staffing.add_parser(sub)  # the smallest head count in a role (optimizer/staffing.py)
@@ -120,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return compare.run_cli(args)
         if args.command == "staffing":
             return staffing.run_cli(args)
+        if args.command == "report":
+            return _report(args)
         return _validate(args)
     except ScenarioError as exc:
         print(
@@ -193,13 +217,7 @@ def _run(
 ) -> int:
     """Solve, validate, write the run folder atomically, print the summary, exit code."""
     digest = scenario_hash(args.scenario)  # what is solved, even if the file is edited meanwhile
-    if args.out is not None:
-        kept = prepare_out(args.out, args.force)
-        if kept is not None:
-            print(f"Kept the previous contents of {args.out} in {kept}")
-        final = args.out
-    else:
-        final = default_run_folder(Path("reports"), args.scenario)
+    final = _run_folder(args)
     settings = Settings(
         time_limit=args.time_limit,
         workers=args.workers,
@@ -217,9 +235,36 @@ def _run(
     card = score_card(scenario, result.timetable, report) if result.timetable and report else None
     summary = build_summary(problem, result, report, args.scenario, card, digest)
     files = extra(result, summary) if extra else {}
+    folder = _publish(args, final, problem, result, report, summary, files)
+    print()
+    print(summary_text(summary, folder))
+    if report is not None and not report.ok:
+        return EXIT_BUG
+    return EXIT_OK if result.complete else EXIT_UNMET
 
+
+def _run_folder(args: argparse.Namespace) -> Path:
+    """The run folder asked for with ``--out`` (checked), or a new one under ``reports/``."""
+    if args.out is None:
+        return default_run_folder(Path("reports"), args.scenario)
+    kept = prepare_out(args.out, args.force)
+    if kept is not None:
+        print(f"Kept the previous contents of {args.out} in {kept}")
+    return Path(args.out)
+
+
+def _publish(
+    args: argparse.Namespace,
+    final: Path,
+    problem: Problem,
+    result: Result,
+    report: ValidationReport | None,
+    summary: dict[str, Any],
+    files: dict[str, str],
+) -> Path:
+    """Write the run folder atomically (all of it, or nothing) and move ``latest`` to it."""
     run = RunFolder(final)
-    with _signals_deferred():  # the solve is over: a Ctrl-C now must not lose its timetable
+    with _signals_deferred():  # the work is done: a Ctrl-C now must not lose it
         try:
             for name, text in files.items():
                 run.write(name, text)
@@ -230,11 +275,7 @@ def _run(
             raise
     if args.out is None:
         point_latest(folder)
-    print()
-    print(summary_text(summary, folder))
-    if report is not None and not report.ok:
-        return EXIT_BUG
-    return EXIT_OK if result.complete else EXIT_UNMET
+    return folder
 
 
 @contextlib.contextmanager
@@ -287,10 +328,61 @@ def _validate(args: argparse.Namespace) -> int:
     except (OSError, ValueError, KeyError) as exc:
         raise OutputError(f"Cannot validate: cannot read the timetable: {exc}") from None
     report = validate(scenario, Timetable(bookings, shifts, unmet))
-    for v in report.violations:
-        print(f"  {v}")
+    _print_violations(report)
     print(
         f"{len(bookings)} sessions checked: {len(report.violations)} rule violation(s), "
         f"{len(report.shortfalls)} shortfall(s)."
     )
-    return EXIT_OK if report.ok else EXIT_INVALID
+    return EXIT_OK if report.ok else EXIT_BROKEN
+
+
+def _print_violations(report: ValidationReport) -> None:
+    for v in report.violations:
+        print(f"  - {v.message} [{v.rule}]")
+
+
+def _report(args: argparse.Namespace) -> int:
+    """Check an edited timetable and rebuild every output from it, in a new run folder."""
+    scenario = load_scenario(args.scenario)
+    edited: Path = args.edited
+    if not edited.is_file():
+        raise OutputError(f"Cannot rebuild the reports: {edited} is not a timetable.csv file")
+    source = edited.parent.resolve()
+    if args.out is not None and (
+        Path(args.out).resolve() == source or Path(args.out).resolve() in source.parents
+    ):
+        raise OutputError(
+            f"Cannot rebuild the reports into {args.out}: it holds the edited timetable, which "
+            "is never changed; choose a new folder, or leave out --out"
+        )
+    digest = scenario_hash(args.scenario)
+    problem = build_problem(scenario)
+    try:
+        run = rebuild(problem, edited)
+    except (OSError, ValueError, KeyError) as exc:
+        raise OutputError(f"Cannot rebuild the reports: cannot read the timetable: {exc}") from None
+    report, result = run.report, run.result
+    on_call = f" and {run.on_call_file}" if run.on_call_file else ""
+    print(f"Checked {edited}{on_call} against {scenario.name} ({args.scenario}).")
+    if not report.ok:
+        print(f"The edited timetable breaks {len(report.violations)} rule(s):")
+        _print_violations(report)
+        if not args.force:
+            print(
+                "Nothing was written. Fix the timetable, or add --force to write the outputs "
+                "anyway.",
+                file=sys.stderr,
+            )
+            return EXIT_BROKEN
+    summary = build_summary(problem, result, report, args.scenario, run.card, digest)
+    summary["edited_from"] = {
+        "timetable": str(edited),
+        "on_call": str(run.on_call_file) if run.on_call_file else None,
+        "written_despite_violations": not report.ok,
+    }
+    folder = _publish(args, _run_folder(args), problem, result, report, summary, {})
+    print()
+    print(summary_text(summary, folder))
+    if not report.ok:
+        return EXIT_BROKEN
+    return EXIT_OK if result.complete else EXIT_UNMET

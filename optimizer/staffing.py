@@ -65,7 +65,7 @@ from .compare import (
 from .executor import Executor, ExecutorUnavailable
 from .output import RunFolder, safe_name
 from .scenario.overlay import read_scenario_data
-from .scenario.phrases import parse_window
+from .scenario.phrases import parse_windows
 from .solve import Settings
 
 DEFAULT_COVERAGE = 99.0
@@ -407,7 +407,7 @@ def _template(args: argparse.Namespace) -> Template:
         windows = tuple(args.template_available)
         for w in windows:
             try:
-                parse_window(w)
+                parse_windows(w)
             except ValueError as exc:
                 raise UsageError(f"--template-available {w!r}: {exc}") from None
     if args.max_hours is not None and not 0 < args.max_hours <= 168:

@@ -169,6 +169,9 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
     }[status]
     if summary["interrupted"]:
         explain += "; the solve was interrupted, this is the best found so far"
+    edited = summary.get("edited_from")
+    if edited:  # report --from: a timetable edited by hand, not a solve
+        explain = explain.split(";")[0] + f"; rebuilt from {edited['timetable']}, edited by hand"
     lines.append(f"Status:    {status} ({explain})")
     lines.append(
         f"Sessions:  {summary['sessions_placed']} of {summary['sessions_required']} placed"
@@ -187,11 +190,12 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
         gap = summary["gap"]
         gap_text = f", gap {gap * 100:.1f} %" if gap is not None else ""
         bound = summary["best_bound"]
-        bound_text = f"; best possible {bound:,.0f}{gap_text}" if bound is not None else ""
-        lines.append(f"Score:     {summary['objective']:,.0f} (lower is better{bound_text})")
+        best = f"; best possible {bound:,.0f}{gap_text}" if bound is not None else ""
+        lines.append(f"Score:     {summary['objective']:,.0f} (lower is better{best})")
     first = summary["first_timetable_seconds"]
     first_text = f"; first timetable after {first:.1f} s" if first is not None else ""
-    lines.append(f"Time:      {summary['solve_seconds']:.1f} s{first_text}")
+    if not edited:
+        lines.append(f"Time:      {summary['solve_seconds']:.1f} s{first_text}")
     penalties = [(g["penalty"], name, g) for name, g in summary["score"].items() if g["count"]]
     if penalties:
         lines.append("Goals (what the score is made of, largest first):")
@@ -223,7 +227,11 @@ def summary_text(summary: dict[str, Any], folder: Path | None) -> str:
         if len(summary["unmet"]) > 20:
             lines.append(f"  ... and {len(summary['unmet']) - 20} more in unmet.csv")
     if summary["violations"]:
-        lines.append("RULE VIOLATIONS (a bug; please report it):")
+        lines.append(
+            "RULE VIOLATIONS in the edited timetable (written anyway, as --force asked):"
+            if edited
+            else "RULE VIOLATIONS (a bug; please report it):"
+        )
         lines += [f"  - {v}" for v in summary["violations"][:20]]
     if folder is not None:
         lines.append(f"Files:     {folder}")

@@ -62,6 +62,23 @@ BAD_FILES = [
         id="window-end-before-start",
     ),
     pytest.param(
+        variant('    available: "Mon-Fri 09:00-17:00"\n', '    available: "Mon-Fri 09:00-05:00"\n'),
+        "09:00-05:00",
+        "staff[0].available",
+        'if you meant 09:00-17:00, write "Mon-Fri 09:00-17:00"',
+        id="nine-to-five-proposes-a-spelling",
+    ),
+    pytest.param(
+        variant(
+            '    busy: "Mon 09:00-10:00"\n',
+            '    busy:\n      - "Mon 9am-10am"\n      - "Tue 16:00-20:00, Sat 9-25"\n',
+        ),
+        "Sat 9-25",
+        "residents[1].busy[1]",
+        "'Sat 9-25': '25' is not a time of day",
+        id="several-windows-one-wrong",
+    ),
+    pytest.param(
         variant("    facilitator: clinician\n", "    facilitator: [clinican]\n"),
         "clinican",
         "programs[0].facilitator[0]",

@@ -220,7 +220,10 @@ def test_an_error_in_the_base_names_the_base(tmp_path):
 def test_a_missing_field_of_a_new_item_points_at_the_item(tmp_path, base):
     plan = overlay(tmp_path, "staff:\n  - id: ray\n    name: Chris Ray\n")
     (issue,) = issues_of(plan)
-    assert issue == f"{plan}:3: staff[0].roles: the required field 'roles' is missing"
+    assert issue == (
+        f"{plan}:3: staff[0].id: no staff member 'ray' in the base scenario; known: rivera, "
+        "bell, warren; to add a new one give all its required fields (roles)"
+    )
 
 
 @pytest.mark.parametrize(

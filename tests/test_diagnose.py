@@ -205,6 +205,8 @@ def test_rooms_smaller_than_the_group_size_mean_more_groups(load):
     assert result.complete and report.complete
     sizes = sorted(len(b.residents) for b in result.timetable.bookings)
     assert sizes == [3, 3, 3]
+
+
 # --- weekly hour limits: the person, the hours missing, the group waiting (issue 13) --------
 
 RIVERA_AT_3 = tiny(

@@ -7,6 +7,7 @@ that says what was expected instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -19,6 +20,7 @@ from optimizer.scenario.phrases import (
     parse_duration,
     parse_frequency,
     parse_window,
+    parse_windows,
 )
 
 WEEK = frozenset(range(7))
@@ -250,6 +252,36 @@ WINDOWS: list[tuple[str, Window]] = [
     dated("2026-12-28..2026-12-31 09:00-12:00", "2026-12-28", "2026-12-31", "09:00", "12:00"),
     dated("2026-12-31..2027-01-02", "2026-12-31", "2027-01-02", "00:00", "24:00"),
     dated("2026-12-25 09:05-09:20", "2026-12-25", "2026-12-25", "09:05", "09:20"),
+    # 12-hour times (issue 15)
+    weekly("Mon-Fri 9am-5pm", WEEKDAYS, "09:00", "17:00"),
+    weekly("Mon-Fri 9 am - 5 pm", WEEKDAYS, "09:00", "17:00"),
+    weekly("Mon-Fri 9AM-5PM", WEEKDAYS, "09:00", "17:00"),
+    weekly("Mon-Fri 9 a.m. to 5 p.m.", WEEKDAYS, "09:00", "17:00"),
+    weekly("Mon 5:30pm-7pm", frozenset({MON}), "17:30", "19:00"),
+    weekly("Mon 5:30 pm-7:15 pm", frozenset({MON}), "17:30", "19:15"),
+    weekly("Mon 8am-noon", frozenset({MON}), "08:00", "12:00"),
+    weekly("Mon noon-17:00", frozenset({MON}), "12:00", "17:00"),
+    weekly("Mon noon-5", frozenset({MON}), "12:00", "17:00"),
+    weekly("Mon 12pm-1pm", frozenset({MON}), "12:00", "13:00"),
+    weekly("Mon 6pm-midnight", frozenset({MON}), "18:00", "24:00"),
+    weekly("Mon 10pm-12am", frozenset({MON}), "22:00", "24:00"),
+    weekly("Mon 20:00-00:00", frozenset({MON}), "20:00", "24:00"),
+    weekly("Mon midnight-6am", frozenset({MON}), "00:00", "06:00"),
+    weekly("Mon 12am-6am", frozenset({MON}), "00:00", "06:00"),
+    # am/pm on the end only: the start takes it if that keeps the start first
+    weekly("Mon 9-5pm", frozenset({MON}), "09:00", "17:00"),
+    weekly("Mon 1-3pm", frozenset({MON}), "13:00", "15:00"),
+    weekly("Mon 10-11am", frozenset({MON}), "10:00", "11:00"),
+    weekly("Mon 11-1pm", frozenset({MON}), "11:00", "13:00"),
+    weekly("Mon 9am-5", frozenset({MON}), "09:00", "17:00"),
+    # "9-5": bare hours read as 24-hour, unless the end would come first: then afternoon
+    weekly("Mon-Fri 9-5", WEEKDAYS, "09:00", "17:00"),
+    weekly("Mon-Fri 9:30-4:30", WEEKDAYS, "09:30", "16:30"),
+    weekly("Mon 10-2", frozenset({MON}), "10:00", "14:00"),
+    weekly("Mon 12-1", frozenset({MON}), "12:00", "13:00"),
+    weekly("Mon 9-9", frozenset({MON}), "09:00", "21:00"),
+    weekly("Mon 6-9", frozenset({MON}), "06:00", "09:00"),  # the 24-hour reading works
+    dated("2026-12-24 9am-noon", "2026-12-24", "2026-12-24", "09:00", "12:00"),
 ]
 
 
@@ -258,42 +290,149 @@ def test_window_accepted(text: str, expected: Window) -> None:
     assert parse_window(text) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "expected_in_message"),
-    [
-        # end before (or at) start; no window runs past midnight
-        ("Mon 17:00-09:00", "expected the end after the start"),
-        ("Mon 09:00-09:00", "expected the end after the start"),
-        ("Fri 22:00-02:00", "split it in two"),
-        ("2026-12-21 17:00-13:00", "expected the end after the start"),
-        ("2026-12-31..2026-12-28", "before the first day"),
-        # times
-        ("Mon 24:30-25:00", "expected HH:MM between 00:00 and 24:00"),
-        ("Mon 25:00-26:00", "expected HH:MM between 00:00 and 24:00"),
-        ("Mon 09:60-10:00", "expected HH:MM between 00:00 and 24:00"),
-        ("Mon 9am-5pm", "expected HH:MM"),
-        ("Mon 09:00", "expected HH:MM-HH:MM"),
-        ("Mon 09:00-", "expected HH:MM"),
-        ("Mon noon-17:00", "expected HH:MM"),
-        # days
-        ("Funday 09:00-17:00", "expected e.g. Mon, Mon-Fri"),
-        ("Mon-Fri-Sat 09:00-17:00", "expected e.g. Mon, Mon-Fri"),
-        ("Mon,,Wed 09:00-17:00", "expected e.g. Mon, Mon-Fri"),
-        ("Weekday 09:00-17:00", "expected e.g. Mon, Mon-Fri"),
-        ("09:00-17:00", "names no days"),
-        ("", "expected e.g."),
-        ("   ", "expected e.g."),
-        # dates
-        ("2026-13-01", "expected YYYY-MM-DD"),
-        ("2026-02-30", "expected YYYY-MM-DD"),
-        ("2026-12-21 13:00", "expected HH:MM-HH:MM"),
-        ("2026-12-28..2026-12-32", "expected YYYY-MM-DD"),
-    ],
-)
-def test_window_rejected(text: str, expected_in_message: str) -> None:
+# Several windows in one text: "," separates windows where a new day or date follows a time
+# range ("Mon,Wed 13:00-21:00" still lists days); ";" always does.
+SEVERAL: list[tuple[str, list[Window]]] = [
+    (
+        "Tue 16:00-20:00, Sat 09:00-12:00",
+        [
+            weekly("Tue 16:00-20:00", frozenset({TUE}), "16:00", "20:00")[1],
+            weekly("Sat 09:00-12:00", frozenset({SAT}), "09:00", "12:00")[1],
+        ],
+    ),
+    (
+        "Tue 16:00-20:00; Sat 09:00-12:00",
+        [
+            weekly("Tue 16:00-20:00", frozenset({TUE}), "16:00", "20:00")[1],
+            weekly("Sat 09:00-12:00", frozenset({SAT}), "09:00", "12:00")[1],
+        ],
+    ),
+    (
+        "Mon,Wed 13:00-21:00, Sat 9am-noon",
+        [
+            weekly("Mon,Wed 13:00-21:00", frozenset({MON, WED}), "13:00", "21:00")[1],
+            weekly("Sat 9am-noon", frozenset({SAT}), "09:00", "12:00")[1],
+        ],
+    ),
+    (
+        "Mon, Wed 13:00-21:00,Sat,Sun 10:00-12:00",
+        [
+            weekly("Mon, Wed 13:00-21:00", frozenset({MON, WED}), "13:00", "21:00")[1],
+            weekly("Sat,Sun 10:00-12:00", frozenset({SAT, SUN}), "10:00", "12:00")[1],
+        ],
+    ),
+    # a time range after a comma keeps the days before it (a split shift)
+    (
+        "Mon-Fri 09:00-12:00, 13:00-17:00",
+        [
+            weekly("Mon-Fri 09:00-12:00", WEEKDAYS, "09:00", "12:00")[1],
+            weekly("Mon-Fri 13:00-17:00", WEEKDAYS, "13:00", "17:00")[1],
+        ],
+    ),
+    (
+        "2026-12-24 9-12, 1-5pm",
+        [
+            dated("2026-12-24 9-12", "2026-12-24", "2026-12-24", "09:00", "12:00")[1],
+            dated("2026-12-24 1-5pm", "2026-12-24", "2026-12-24", "13:00", "17:00")[1],
+        ],
+    ),
+    (
+        "2026-12-25, 2026-12-31 18:00-24:00",
+        [
+            dated("2026-12-25", "2026-12-25", "2026-12-25", "00:00", "24:00")[1],
+            dated("2026-12-31 18:00-24:00", "2026-12-31", "2026-12-31", "18:00", "24:00")[1],
+        ],
+    ),
+    (
+        "Sat 09:00-12:00, 2026-12-24",
+        [
+            weekly("Sat 09:00-12:00", frozenset({SAT}), "09:00", "12:00")[1],
+            dated("2026-12-24", "2026-12-24", "2026-12-24", "00:00", "24:00")[1],
+        ],
+    ),
+    # a separator after the last window is nothing more
+    ("Tue 16:00-20:00,", [weekly("Tue 16:00-20:00", frozenset({TUE}), "16:00", "20:00")[1]]),
+    ("Tue 16:00-20:00;", [weekly("Tue 16:00-20:00", frozenset({TUE}), "16:00", "20:00")[1]]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SEVERAL)
+def test_several_windows_in_one_text(text: str, expected: list[Window]) -> None:
+    assert parse_windows(text) == expected
+
+
+def test_one_window_where_one_is_expected() -> None:
+    assert parse_window("Mon-Fri 9-5") == parse_windows("Mon-Fri 9-5")[0]
+    with pytest.raises(ValueError, match="holds 2 windows"):
+        parse_window("Tue 16:00-20:00, Sat 09:00-12:00")
+
+
+# Each rejected form: a piece of its message, and the spelling the message proposes (which must
+# itself be accepted). The message quotes only text that was written.
+REJECTED: list[tuple[str, str, str]] = [
+    # end before (or at) start; no window runs past midnight
+    ("Mon 17:00-09:00", "expected the end after the start", '"Mon 17:00-24:00"'),
+    ("Mon 09:00-09:00", "expected the end after the start", '"Mon 09:00-21:00"'),
+    ("Mon 09:00-05:00", "if you meant 09:00-17:00", '"Mon 09:00-17:00"'),
+    ("Mon 09:00-05:00", "split it in two", '"Tue 00:00-05:00"'),
+    ("Fri 22:00-02:00", "split it in two", '"Sat 00:00-02:00"'),
+    ("Fri 10pm-2am", "split it in two", '"Fri 22:00-24:00"'),
+    ("Mon-Fri 22:00-02:00", "split it in two", '"Tue-Sat 00:00-02:00"'),
+    ("Sun 22:00-02:00", "split it in two", '"Mon 00:00-02:00"'),
+    ("Mon 17:00-17:00", "expected the end after the start", '"Mon 17:00-18:00"'),
+    ("Mon 8pm-6am", "split it in two", '"Tue 00:00-06:00"'),
+    ("2026-12-21 17:00-13:00", "expected the end after the start", '"2026-12-22 00:00-13:00"'),
+    ("2026-12-31..2026-12-28", "before the first day", "2026-12-28..2026-12-31"),
+    # times
+    ("Mon 24:30-25:00", "expected HH:MM between 00:00 and 24:00", "21:00"),
+    ("Mon 25:00-26:00", "expected HH:MM between 00:00 and 24:00", "9pm"),
+    ("Mon 09:60-10:00", "expected HH:MM between 00:00 and 24:00", "09:30"),
+    ("Mon 9.30-11:00", "'9.30' is not a time of day", "write 09:30"),
+    ("Mon 0930-1100", "'0930' is not a time of day", "write 09:30"),
+    ("Mon 13pm-2pm", "with am or pm the hour runs from 1 to 12", "write 13:00"),
+    ("Mon 0am-2am", "with am or pm the hour runs from 1 to 12", "write 00:00"),
+    ("Mon 09:00", "has no end", "09:00-10:00"),
+    ("Mon 09:00-", "has no end", "09:00-10:00"),
+    ("Mon 9am", "has no end", "09:00-10:00"),
+    ("Mon soon-17:00", "'soon' is not a time of day", "9, 8am, 5:30pm, noon"),
+    # days
+    ("Funday 09:00-17:00", "'Funday' is not a day", "Mon, Mon-Fri"),
+    ("Mon-Fri-Sat 09:00-17:00", "not a day or range of days", "Mon, Mon-Fri"),
+    ("Mon,,Wed 09:00-17:00", "two commas with no day between them", "write e.g. Mon,Wed"),
+    ("Mon Wed 09:00-17:00", "separate them with commas", "Mon,Wed"),
+    ("Weekday 09:00-17:00", "expected e.g. Mon, Mon-Fri", "Weekdays"),
+    ("09:00-17:00", "names no days", '"Mon-Fri 09:00-17:00"'),
+    ("9-5", "names no days", '"Mon-Fri 09:00-17:00"'),
+    ("9am-5pm Mon-Fri", "write the days first", '"Mon-Fri 09:00-17:00"'),
+    ("", "expected e.g.", '"Mon-Fri 09:00-17:00"'),
+    ("   ", "expected e.g.", '"Mon-Fri 09:00-17:00"'),
+    (";", "expected e.g.", '"Tue 16:00-20:00, Sat 09:00-12:00"'),
+    # dates
+    ("2026-13-01", "expected YYYY-MM-DD", "2026-12-25"),
+    ("2026-02-30", "expected YYYY-MM-DD", "2026-12-25"),
+    ("2026-12-21 13:00", "has no end", "13:00-14:00"),
+    ("2026-12-28..2026-12-32", "expected YYYY-MM-DD", "2026-12-25"),
+    # in a text with several windows, the message quotes the window that is wrong, as written
+    ("Tue 16:00-20:00, Sat 09:00-25:00", "'Sat 09:00-25:00': '25:00'", "21:00"),
+    ("Tue 16:00-20:00, Funday 9-12", "'Funday 9-12': 'Funday' is not a day", "Mon-Fri"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected_in_message", "proposed"), REJECTED)
+def test_window_rejected_with_a_proposal(
+    text: str, expected_in_message: str, proposed: str
+) -> None:
     with pytest.raises(ValueError) as info:
-        parse_window(text)
-    assert expected_in_message in str(info.value)
+        parse_windows(text)
+    message = str(info.value)
+    assert expected_in_message in message
+    assert proposed in message
+    # every quoted window the message proposes is accepted as written
+    for quoted in re.findall(r'"([^"]+)"', message):
+        parse_windows(quoted)
+    # what the message quotes with single quotes was written (no text made up)
+    for quoted in re.findall(r"'([^']*)'", message):
+        assert quoted in text, (quoted, message)
 
 
 def test_window_applies_on_days_and_dates() -> None:
@@ -333,7 +472,7 @@ _PHRASE_ALPHABET = "0123456789:-–., /xhmtoaeiwkMTWFSdnyusr\t"
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_PHRASE_ALPHABET, max_size=30) | st.text(max_size=30))
 def test_any_text_is_parsed_or_rejected_with_a_message(text: str) -> None:
-    for parse in (parse_frequency, parse_duration, parse_window):
+    for parse in (parse_frequency, parse_duration, parse_windows):
         try:
             parse(text)
         except ValueError as exc:

@@ -173,19 +173,53 @@ CASES = [
     # unreadable phrases
     pytest.param(
         '    available: "Mon-Fri 09:00-17:00"\n',
-        '    available: ["Mon-Fri 9am-5pm"]\n',
-        "9am-5pm",
+        '    available: ["Mon-Fri 9.30am-5pm"]\n',
+        "9.30am-5pm",
         "staff[0].available[0]",
-        ("is not a time of day", "expected HH:MM"),
+        ("'9.30am' is not a time of day", "expected e.g. 09:00, 9, 8am, 5:30pm"),
         id="unreadable-time",
     ),
     pytest.param(
         '    available: "Mon-Fri 09:00-17:00"\n',
-        '    available: "Mon-Fri 9am-5pm"\n',
-        "9am-5pm",
+        '    available: "Mon-Fri 13pm-5pm"\n',
+        "13pm-5pm",
         "staff[0].available",  # a single window, written without a list: no [0]
-        ("is not a time of day", "expected HH:MM"),
+        ("'13pm' is not a time of day", "write 13:00 (24-hour) or e.g. 5pm"),
         id="unreadable-time-single",
+    ),
+    pytest.param(
+        '    available: "Mon-Fri 09:00-17:00"\n',
+        '    available: "Mon-Fri 09:00-05:00"\n',
+        "09:00-05:00",
+        "staff[0].available",
+        ('if you meant 09:00-17:00, write "Mon-Fri 09:00-17:00"',),
+        id="nine-to-five-in-24-hour-style",
+    ),
+    pytest.param(
+        '    available: "Mon-Fri 09:00-17:00"\n',
+        '    available: "Tue 16:00-20:00, Sat 09:00-25:00"\n',
+        "Sat 09:00-25:00",
+        "staff[0].available",
+        ("'Sat 09:00-25:00': '25:00' is not a time of day",),
+        id="several-windows-one-wrong",
+    ),
+    pytest.param(
+        '    available: "Mon-Fri 09:00-17:00"\n',
+        '    available:\n      - "Tue 16:00-20:00, Sat 09:00-12:00"\n      - "Sun 9-5"\n'
+        '      - "Funday 9-5"\n',
+        "Funday",
+        "staff[0].available[2]",  # the index as written, though item 0 holds two windows
+        ("'Funday' is not a day",),
+        id="several-windows-then-a-wrong-item",
+    ),
+    pytest.param(
+        '    busy: "Mon 09:00-10:00"\n',
+        "    busy:\n      - {when: 'Tue 9-12, Thu 9-12', reason: job}\n"
+        "      - {when: Mon 9-10, reason: [job]}\n",
+        "reason: [job]",
+        "residents[1].busy[1].reason",
+        ("expected text", "got a list"),
+        id="several-busy-windows-then-a-wrong-reason",
     ),
     pytest.param(
         '    available: "Mon-Fri 09:00-17:00"\n',
@@ -200,7 +234,7 @@ CASES = [
         '    busy: "Funday 09:00-10:00"\n',
         "Funday",
         "residents[1].busy",  # one block, written without a list: no [0]
-        ("'funday' is not a day", "expected e.g. Mon, Mon-Fri"),
+        ("'Funday' is not a day", "expected e.g. Mon, Mon-Fri"),
         id="unreadable-day-in-busy-text",
     ),
     pytest.param(
@@ -208,7 +242,7 @@ CASES = [
         "    busy:\n      - {when: 2026-12-09 14:00, reason: court date}\n",
         "court date",
         "residents[1].busy[0].when",
-        ("expected HH:MM-HH:MM",),
+        ("'14:00' is not a time range (it has no end)", "e.g. 14:00-15:00"),
         id="unreadable-busy-when",
     ),
     pytest.param(
@@ -542,14 +576,16 @@ def test_a_section_of_the_wrong_shape(tmp_path: Path) -> None:
 def test_several_mistakes_are_all_reported_in_file_order(tmp_path: Path) -> None:
     text = variant('  start: "2026-12-07"\n', '  start: "2026-12-09"\n')
     text = variant("    capacity: 2\n", "    capacity: 0\n", text)
-    text = variant('    available: "Mon-Fri 09:00-17:00"\n', '    available: "Mon-Fri 9-5"\n', text)
+    text = variant(
+        '    available: "Mon-Fri 09:00-17:00"\n', '    available: "Mon-Fri 9-25"\n', text
+    )
     text = variant("    frequency: weekly\n", "    frequency: weakly\n", text)
     text = variant("    duration: 1 hour\n", "    duration: 0 hours\n", text)
     issues = issues_of(write(tmp_path, text))
     assert [(i.line, i.path) for i in issues] == [
         (line_of(text, "2026-12-09"), "calendar.start"),
         (line_of(text, "capacity: 0"), "rooms[1].capacity"),
-        (line_of(text, "9-5"), "staff[0].available"),
+        (line_of(text, "9-25"), "staff[0].available"),
         (line_of(text, "0 hours"), "programs[0].duration"),
         (line_of(text, "weakly"), "programs[1].frequency"),
     ]
@@ -774,12 +810,52 @@ def test_single_items_and_phrases(tmp_path: Path) -> None:
 
 
 def test_time_of_day_goal(tmp_path: Path) -> None:
-    for written, minutes in (('"20:30"', 20 * 60 + 30), ("19:00", 19 * 60)):
+    for written, minutes in (('"20:30"', 20 * 60 + 30), ("19:00", 19 * 60), ("7pm", 19 * 60)):
         text = BASE + f"goals:\n  late_evening_after: {written}\n"
         scenario = load_scenario(write(tmp_path, text))
         assert scenario.goals.late_evening_after == minutes
     text = BASE + "goals:\n  late_evening_after: 25:00\n"
     issue = only_issue(tmp_path, text)
     assert_issue(
-        issue, line_of(text, "25:00"), "goals.late_evening_after", "expected HH:MM such as"
+        issue, line_of(text, "25:00"), "goals.late_evening_after", "expected HH:MM between"
     )
+
+
+def test_several_windows_in_one_text_in_every_field(tmp_path: Path) -> None:
+    """Wherever a list of windows is accepted, one text with several windows is several."""
+    two = '"Tue 16:00-20:00, Sat 9am-noon"'
+    text = variant('  open: "Mon-Fri 09:00-17:00"\n', f"  open: {two}\n  closed: {two}\n")
+    text = variant(
+        "    features: [group]\n",
+        f"    features: [group]\n    available: {two}\n    unavailable: {two}\n",
+        text,
+    )
+    text = variant(
+        '    available: "Mon-Fri 09:00-17:00"\n',
+        f"    available: {two}\n    prefers: {two}\n    avoids: [{two}]\n"
+        f"    unavailable: {{when: {two}, reason: training}}\n",
+        text,
+    )
+    text = variant('    busy: "Mon 09:00-10:00"\n', f"    busy: [{two}, Mon 9-10]\n", text)
+    scenario = load_scenario(write(tmp_path, text))
+    room, staff, resident = scenario.rooms[0], scenario.staff[0], scenario.residents[1]
+    assert room.available is not None and staff.available is not None
+    tue, sat = (960, 1200, frozenset({1})), (540, 720, frozenset({5}))
+    for windows in (
+        scenario.calendar.open,
+        [b.when for b in scenario.calendar.closed],
+        room.available,
+        [b.when for b in room.unavailable],
+        staff.available,
+        staff.prefers,
+        staff.avoids,
+        [b.when for b in staff.unavailable],
+    ):
+        assert [(w.start, w.end, w.days) for w in windows] == [tue, sat]
+    assert [b.reason for b in staff.unavailable] == ["training", "training"]
+    assert [w.text for w in staff.available] == ["Tue 16:00-20:00", "Sat 9am-noon"]
+    assert [(b.when.start, b.when.end, b.when.days) for b in resident.busy] == [
+        tue,
+        sat,
+        (540, 600, frozenset({0})),
+    ]

@@ -38,20 +38,22 @@ BASE_KEY = "base"
 REMOVE_KEY = "remove"
 
 
-def _top_level_kinds() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The scenario's top-level fields that are lists of items with ids, and those that are
-    mappings; the rest (``name``, ``privacy``) are replaced whole."""
-    id_lists: list[str] = []
+def _top_level_kinds() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The scenario's top-level fields that are lists of items with ids (with the fields a new
+    item must give besides its id), and those that are mappings; the rest (``name``,
+    ``privacy``) are replaced whole."""
+    id_lists: dict[str, tuple[str, ...]] = {}
     mappings: list[str] = []
     for name, info in Scenario.model_fields.items():
         ann = info.annotation
         if get_origin(ann) is list:
             (item,) = get_args(ann)
             if isinstance(item, type) and issubclass(item, BaseModel) and "id" in item.model_fields:
-                id_lists.append(name)
+                fields = item.model_fields.items()
+                id_lists[name] = tuple(f for f, i in fields if i.is_required() and f != "id")
         elif isinstance(ann, type) and issubclass(ann, BaseModel):
             mappings.append(name)
-    return tuple(id_lists), tuple(mappings)
+    return id_lists, tuple(mappings)
 
 
 ID_LISTS, MAPPINGS = _top_level_kinds()
@@ -327,6 +329,19 @@ def _item_id(item: Any) -> str | None:
     return text or None
 
 
+def _not_in_base(what: str, item_id: str, known: list[str], missing: list[str]) -> str:
+    close = difflib.get_close_matches(item_id, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else f"; known: {_listed(known)}"
+    return (
+        f"no {what} {item_id!r} in the base scenario{hint}; to add a new one give all its "
+        f"required fields ({', '.join(missing)})"
+    )
+
+
+def _listed(ids: list[str]) -> str:
+    return (", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")) or "none"
+
+
 def _merge_items(
     key: str,
     base: Any,
@@ -407,19 +422,22 @@ def _merge_items(
             elif item_id not in index:
                 close = difflib.get_close_matches(item_id, list(index), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                known = ", ".join(list(index)[:12]) + (", ..." if len(index) > 12 else "")
                 problem(
                     (*at, "id"),
                     f"cannot remove {what} {item_id!r}: the base has no {what} with this "
-                    f"id{hint}; known: {known or 'none'}",
+                    f"id{hint}; known: {_listed(list(index))}",
                 )
             else:
                 removed.add(index[item_id])
             continue
         if item_id in index:
             changes[index[item_id]] = (j, item)
-        else:
-            added.append((j, item))
+            continue
+        missing = [f for f in ID_LISTS[key] if item.get(f) is None]
+        if missing:  # most likely a misspelt id of the base, not a new item
+            problem((*at, "id"), _not_in_base(what, item_id, list(index), missing))
+            continue
+        added.append((j, item))
     merged: list[Any] = []
     for b, item in enumerate(base):
         if b in removed:

@@ -2,34 +2,32 @@
 
 Each parser takes a string and returns a small frozen value, or raises ``ValueError`` whose
 message says what was expected. The schema turns those into errors with file, line and field.
+Time windows live in :mod:`.windows`, times of day in :mod:`.clock`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_DAY_LOOKUP = {
-    **{name.lower(): i for i, name in enumerate(DAY_NAMES)},
-    **{
-        full: i
-        for i, full in enumerate(
-            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        )
-    },
-    "tues": 1,
-    "weds": 2,
-    "thur": 3,
-    "thurs": 3,
-}
-_DAY_GROUPS = {
-    "daily": frozenset(range(7)),
-    "everyday": frozenset(range(7)),
-    "weekdays": frozenset(range(5)),
-    "weekends": frozenset({5, 6}),
-}
+from .clock import format_minutes, parse_time_of_day
+from .windows import DAY_NAMES, WINDOW_EXAMPLES, Window, parse_window, parse_windows
+
+__all__ = [
+    "DAY_NAMES",
+    "DURATION_EXAMPLES",
+    "FREQUENCY_EXAMPLES",
+    "WINDOW_EXAMPLES",
+    "Frequency",
+    "Window",
+    "format_minutes",
+    "parse_duration",
+    "parse_frequency",
+    "parse_time_of_day",
+    "parse_window",
+    "parse_windows",
+]
+
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -205,131 +203,3 @@ def _duration_minutes(s: str) -> float | None:
     if re.fullmatch(num, s):
         return float(s)
     return None
-
-
-# --- time windows ---------------------------------------------------------------------------
-
-WINDOW_EXAMPLES = (
-    '"Mon-Fri 09:00-17:00", "Mon,Wed 18:00-20:00", "Daily", "2026-12-25", '
-    '"2026-12-21 13:00-17:00", "2026-12-28..2026-12-31"'
-)
-
-
-@dataclass(frozen=True)
-class Window:
-    """A block of time: weekly on some weekdays, or on dated days; ``start``/``end`` in minutes.
-
-    A weekly window has ``days``; a dated window has ``first``..``last`` (inclusive).
-    """
-
-    text: str
-    start: int
-    end: int
-    days: frozenset[int] | None = None
-    first: dt.date | None = None
-    last: dt.date | None = None
-
-    @property
-    def dated(self) -> bool:
-        return self.first is not None
-
-    def applies_on(self, day: dt.date) -> bool:
-        if self.days is not None:
-            return day.weekday() in self.days
-        assert self.first is not None and self.last is not None
-        return self.first <= day <= self.last
-
-
-def _parse_clock(s: str, *, what: str, raw: str) -> int:
-    m = re.fullmatch(r"(\d{1,2})(?::(\d\d))?", s)
-    if not m:
-        raise ValueError(f"{raw!r}: {s!r} is not a time of day; expected HH:MM such as 09:00")
-    hours, minutes = int(m.group(1)), int(m.group(2) or 0)
-    if minutes >= 60 or hours > 24 or (hours == 24 and minutes):
-        raise ValueError(
-            f"{raw!r}: {s!r} is not a time of day; expected HH:MM between 00:00 and 24:00"
-        )
-    return hours * 60 + minutes
-
-
-def _parse_clock_range(s: str, raw: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\S+?) ?(?:-|–|to) ?(\S+)", s)
-    if not m:
-        raise ValueError(
-            f"{raw!r}: {s!r} is not a time range; expected HH:MM-HH:MM such as 09:00-17:00"
-        )
-    start = _parse_clock(m.group(1), what="start", raw=raw)
-    end = _parse_clock(m.group(2), what="end", raw=raw)
-    if end <= start:
-        raise ValueError(
-            f"{raw!r}: the window ends ({m.group(2)}) before or when it starts ({m.group(1)}); "
-            "expected the end after the start. A window cannot run past midnight, so split it "
-            'in two, e.g. "Fri 22:00-24:00" and "Sat 00:00-02:00"'
-        )
-    return start, end
-
-
-def _parse_days(s: str, raw: str) -> frozenset[int]:
-    s = s.lower()
-    if not s:
-        raise ValueError(f"{raw!r} names no days; expected e.g. {WINDOW_EXAMPLES}")
-    if s in _DAY_GROUPS:
-        return _DAY_GROUPS[s]
-    days: set[int] = set()
-    for part in s.split(","):
-        part = part.strip()
-        if part in _DAY_GROUPS:
-            days |= _DAY_GROUPS[part]
-            continue
-        ends = [p.strip() for p in re.split(r"-|–", part)]
-        if len(ends) not in (1, 2) or any(e not in _DAY_LOOKUP for e in ends):
-            raise ValueError(
-                f"{raw!r}: {part!r} is not a day or range of days; expected e.g. Mon, Mon-Fri, "
-                "Mon,Wed,Fri, Weekdays or Daily"
-            )
-        a = _DAY_LOOKUP[ends[0]]
-        b = _DAY_LOOKUP[ends[-1]]
-        d = a
-        days.add(d)
-        while d != b:  # a range may wrap past Sunday, e.g. Sat-Mon
-            d = (d + 1) % 7
-            days.add(d)
-    return frozenset(days)
-
-
-def _parse_date(s: str, raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(s)
-    except ValueError:
-        what = f"{raw!r}" if s == raw.strip() else f"{raw!r}: {s!r}"
-        raise ValueError(f"{what} is not a date; expected YYYY-MM-DD such as 2026-12-25") from None
-
-
-def parse_window(text: str) -> Window:
-    """Parse a weekly window ("Mon-Fri 09:00-17:00") or a dated one ("2026-12-21 13:00-17:00")."""
-    raw = str(text)
-    s = re.sub(r"\s+", " ", raw.strip())
-    s = re.sub(r" ?, ?", ",", s)  # "Mon, Wed 18:00-20:00" is "Mon,Wed 18:00-20:00"
-    if not s:
-        raise ValueError(f"an empty text is not a time window; expected e.g. {WINDOW_EXAMPLES}")
-    m = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})(?: ?\.\. ?(\d{4}-\d{1,2}-\d{1,2}))?(?: (.+))?", s)
-    if m:
-        first = _parse_date(m.group(1), raw)
-        last = _parse_date(m.group(2), raw) if m.group(2) else first
-        if last < first:
-            raise ValueError(f"{raw!r}: the last day {last} is before the first day {first}")
-        start, end = _parse_clock_range(m.group(3), raw) if m.group(3) else (0, 24 * 60)
-        return Window(raw, start, end, first=first, last=last)
-    parts = s.split(" ", 1)
-    if re.match(r"\d", parts[0]):
-        raise ValueError(
-            f"{raw!r} starts with a time or number but names no days; expected e.g. "
-            f"{WINDOW_EXAMPLES}"
-        )
-    days = _parse_days(parts[0], raw)
-    start, end = _parse_clock_range(parts[1], raw) if len(parts) > 1 else (0, 24 * 60)
-    return Window(raw, start, end, days=days)
-
-
-def format_minutes(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -1,8 +1,8 @@
 """The scenario file's schema: what a program manager writes, validated field by field.
 
-Phrases ("3 times a week", "Mon-Fri 09:00-17:00", "1.5 hours") are parsed here, so the rest of
-the package sees typed values. Cross-references (a role nobody holds, an unknown resident) are
-checked in :mod:`optimizer.scenario.references`.
+Phrases ("3 times a week", "Mon-Fri 09:00-17:00", "1.5 hours") are parsed by the field types
+of :mod:`.fields`, so the rest of the package sees typed values. Cross-references (a role
+nobody holds, an unknown resident) are checked in :mod:`optimizer.scenario.references`.
 """
 
 from __future__ import annotations
@@ -18,122 +18,32 @@ from pydantic import (
     Field,
     PlainSerializer,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
 
-from .phrases import (
-    DURATION_EXAMPLES,
-    FREQUENCY_EXAMPLES,
-    Frequency,
-    Window,
-    parse_duration,
-    parse_frequency,
-    parse_window,
+from .fields import (
+    MAX_NAME_LENGTH,
+    FrequencyField,
+    Id,
+    Labels,
+    Minutes,
+    Name,
+    Number,
+    TimeOfDay,
+    WholeNumber,
+    WindowField,
+    Windows,
+    _window,
+    check_id,
+    shown,
+    spread,
 )
+from .phrases import Frequency, Window, parse_window
 
-MAX_ID_LENGTH = 64
-MAX_NAME_LENGTH = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _as_list(value: Any) -> Any:
-    """A single item may be written where a list is expected: "Mon-Fri 09:00-17:00"."""
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return value
-    return [value]
-
-
-def shown(value: Any) -> str:
-    """How a wrong value is shown in a message: short, and in the words of the YAML file."""
-    if value is None:
-        return "nothing (the value is empty)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping (field: value pairs)"
-    if isinstance(value, list | tuple):
-        return "a list"
-    text = repr(value.isoformat() if isinstance(value, dt.date) else value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _clean_text(value: Any, *, limit: int, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"expected {what} as text, got {shown(value)}")
-    text = str(value).strip()
-    if not text:
-        raise ValueError(f"{what} cannot be empty")
-    if _CONTROL.search(text):
-        raise ValueError(f"{what} contains a control character (such as a tab or NUL)")
-    if len(text) > limit:
-        raise ValueError(f"{what} is {len(text)} characters long; at most {limit} are allowed")
-    return text
-
-
-def _id(value: Any) -> str:
-    text = _clean_text(value, limit=MAX_ID_LENGTH, what="an id")
-    if ";" in text:  # timetable.csv lists several people in one cell, separated by ';'
-        raise ValueError(f"an id cannot contain ';' (got {text!r}); use '-' or ',' instead")
-    return text
-
-
-def _name(value: Any) -> str:
-    return _clean_text(value, limit=MAX_NAME_LENGTH, what="a name")
-
-
-def _window(value: Any) -> Window:
-    if isinstance(value, Window):
-        return value
-    if isinstance(value, dt.date):  # an unquoted date in YAML
-        value = value.isoformat()
-    if not isinstance(value, str):
-        raise ValueError(
-            f'expected a time window as text such as "Mon-Fri 09:00-17:00", got {shown(value)}'
-        )
-    return parse_window(value)
-
-
-def _frequency(value: Any) -> Frequency:
-    if isinstance(value, Frequency):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"expected a frequency such as {FREQUENCY_EXAMPLES}, got {shown(value)}")
-    return parse_frequency(str(value))
-
-
-def _whole_number(value: Any) -> Any:
-    """YAML reads yes/no/true/false as booleans; pydantic would take them as 1 and 0."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {shown(value)}")
-    return value
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number, got {shown(value)}")
-    return value
-
-
-def _duration(value: Any) -> int:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
-        raise ValueError(f"expected a duration such as {DURATION_EXAMPLES}, got {shown(value)}")
-    return parse_duration(value)
-
-
-Id = Annotated[str, BeforeValidator(_id)]
-Name = Annotated[str, BeforeValidator(_name)]
-WindowField = Annotated[Window, BeforeValidator(_window), PlainSerializer(lambda w: w.text)]
-Windows = Annotated[list[WindowField], BeforeValidator(_as_list)]
-Labels = Annotated[list[Id], BeforeValidator(_as_list)]
-FrequencyField = Annotated[
-    Frequency, BeforeValidator(_frequency), PlainSerializer(lambda f: f.describe())
-]
-Minutes = Annotated[int, BeforeValidator(_duration)]
-WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
-Number = Annotated[float, BeforeValidator(_number)]
+__all__ = ["MAX_NAME_LENGTH", "Scenario", "TimedBlock", "shown"]
 
 
 class Strict(BaseModel):
@@ -149,7 +59,7 @@ class TimedBlock(Strict):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
-        if isinstance(value, str | dt.date):
+        if isinstance(value, str | dt.date | Window):
             return {"when": value}
         if not isinstance(value, dict | TimedBlock):
             raise ValueError(
@@ -159,7 +69,18 @@ class TimedBlock(Strict):
         return value
 
 
-TimedBlocks = Annotated[list[TimedBlock], BeforeValidator(_as_list)]
+def _spread_blocks(value: Any, handler: ValidatorFunctionWrapHandler) -> list[TimedBlock]:
+    """``{when: "Tue 16:00-20:00, Sat 09:00-12:00", reason: job}`` is two blocks, one reason."""
+    return spread(
+        value,
+        handler,
+        lambda item: item.get("when") if isinstance(item, dict) else item,
+        lambda item, w: {**item, "when": w} if isinstance(item, dict) else w,
+        lambda block, w: block.model_copy(update={"when": w}),
+    )
+
+
+TimedBlocks = Annotated[list[TimedBlock], WrapValidator(_spread_blocks)]
 
 
 class Calendar(Strict):
@@ -384,7 +305,7 @@ def _attendees(value: Any) -> Any:
         ids = []
         for i, item in enumerate(value):
             try:
-                ids.append(_id(item))
+                ids.append(check_id(item))
             except ValueError as exc:
                 raise ValueError(f"item {i + 1} of the list: {exc}") from None
         return {"kind": "list", "ids": tuple(ids)}
@@ -451,28 +372,12 @@ class Goals(Strict):
     same_facilitator: WholeNumber = Field(default=10, ge=0)
     extra_group: WholeNumber = Field(default=50, ge=0)
     late_evening: WholeNumber = Field(default=1, ge=0)
-    late_evening_after: Annotated[int, BeforeValidator(lambda v: _clock(v))] = 19 * 60
+    late_evening_after: TimeOfDay = 19 * 60
     resident_daily_load: WholeNumber = Field(default=5, ge=0)
     max_sessions_per_day: WholeNumber = Field(default=3, ge=1)
     fair_load: WholeNumber = Field(default=1, ge=0)
     replan_change: WholeNumber = Field(default=2000, ge=0)
     staff_preferences: WholeNumber = Field(default=2, ge=0)
-
-
-def _clock(value: Any) -> int:
-    expected = f'{shown(value)} is not a time of day; expected HH:MM such as "19:00"'
-    if isinstance(value, int) and not isinstance(value, bool):
-        # minutes after midnight (the scenario file gives text: source.py keeps 19:00 as written)
-        if not 0 <= value <= 24 * 60:
-            raise ValueError(expected)
-        return value
-    m = re.fullmatch(r"(\d{1,2}):(\d\d)", str(value).strip())
-    if not m or int(m.group(1)) > 24 or int(m.group(2)) >= 60:
-        raise ValueError(expected)
-    minutes = int(m.group(1)) * 60 + int(m.group(2))
-    if minutes > 24 * 60:
-        raise ValueError(expected)
-    return minutes
 
 
 class Grouping(Strict):
