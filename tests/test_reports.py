@@ -169,6 +169,7 @@ class _Dom(HTMLParser):
         self.blocks: list[tuple[dict[str, str], dict[str, str]]] = []
         self._section: dict[str, str] | None = None
         self.text: list[str] = []
+        self.section_text: dict[int, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -188,6 +189,8 @@ class _Dom(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if self._section is not None:
+            self.section_text.setdefault(len(self.sections) - 1, []).append(data)
 
 
 def _parse(text: str) -> _Dom:
@@ -363,24 +366,24 @@ def test_calendar_uids_are_stable_across_writes(solved: Solved) -> None:
 
 def test_workbook_matches_the_timetable(solved: Solved) -> None:
     path = solved.folder / "timetable.xlsx"
-    sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    sheets = pd.read_excel(path, sheet_name=None)
     timetable = sheets["Timetable"]
     got = sorted(
         zip(
-            timetable["Date"].str[:10],
+            [d.date() for d in timetable["Date"]],
             timetable["Start"],
             timetable["End"],
-            timetable["Session"],
+            timetable["Program"],
             timetable["Room"],
             strict=True,
         )
     )
     expected = sorted(
         (
-            b.date.isoformat(),
-            f"{b.start // 60:02d}:{b.start % 60:02d}",
-            f"{b.end // 60:02d}:{b.end % 60:02d}",
-            b.session,
+            b.date,
+            dt.time(b.start // 60, b.start % 60),
+            dt.time(b.end // 60, b.end % 60),
+            solved.data.program_label(b.program),
             solved.data.room_label(b.room),
         )
         for b in solved.bookings
@@ -391,9 +394,36 @@ def test_workbook_matches_the_timetable(solved: Solved) -> None:
     peer = sheets["Staff - Sam Peer"]
     shifts = [s for s in solved.data.on_call if s.staff == ODD_STAFF]
     assert len(peer) == len(_mine(solved, ODD_STAFF)) + len(shifts)
+    assert (peer["Program"] == "On call: Crisis Peer Counseling").sum() == len(shifts) > 0
     assert {"Room - group-room", "Room - office"} <= set(sheets)
     for name in sheets:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_workbook_is_one_people_can_work_in(solved: Solved) -> None:
+    book = openpyxl.load_workbook(solved.folder / "timetable.xlsx")
+    assert book.sheetnames[0] == "About"
+    ws = book["Timetable"]
+    assert isinstance(ws["A2"].value, dt.datetime) and ws["A2"].is_date
+    assert isinstance(ws["D2"].value, dt.time) and ws["D2"].number_format == "hh:mm"
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert "Confidential" in sheet.oddFooter.left.text or "posting" in sheet.oddFooter.left.text
+    for name in ("Timetable", "On call", "Staff - Dr. Ana Rivera"):
+        assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
+        assert book[name].print_title_rows == "$1:$1"
+    # A week grid per staff member and room: day columns, a time per row, sessions in place.
+    grid = book["Week - Dr. Ana Rivera"]
+    assert {"Week - group-room", "Week - office", "Week - Sam Peer"} <= set(book.sheetnames)
+    times = {c.value: c.row for c in grid["A"] if isinstance(c.value, dt.time)}
+    days = {c.value.date(): c.column for c in grid[2] if isinstance(c.value, dt.datetime)}
+    for b in _mine(solved, "rivera"):
+        if solved.data.week_of(b.date) == 0:
+            cell = grid.cell(row=times[dt.time(b.start // 60, b.start % 60)], column=days[b.date])
+            assert str(cell.value).startswith(f"{b.start // 60:02d}:{b.start % 60:02d}")
+            assert "Group Therapy" in str(cell.value)
+    assert any(str(r).startswith("B") for r in grid.merged_cells.ranges)
 
 
 def test_workbook_neutralises_formulas(solved: Solved) -> None:
@@ -402,7 +432,7 @@ def test_workbook_neutralises_formulas(solved: Solved) -> None:
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [str(c.value) for c in cells if isinstance(c.value, str)]
     residents = [t for t in texts if FORMULA_NAME in t]
-    assert residents and all(t.startswith("'") or ", " + FORMULA_NAME in t for t in residents)
+    assert residents and not [t for t in texts if t.startswith(("=", "+", "-", "@"))]
     assert any(t == "'" + FORMULA_NAME for t in texts)  # a one-on-one lists only them
 
 
@@ -658,3 +688,83 @@ def test_reasons_show_residents_per_the_privacy_setting(solved: Solved) -> None:
     scenario = solved.scenario.model_copy(update={"privacy": "initials"})
     data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
     assert redact(data, text) == "J.P. (R01) and R03 (R03) are never free together"
+
+
+def _identities(scenario: Scenario) -> list[str]:
+    """Everything that would tell a visitor who is in which treatment: residents' ids, names
+    and initials (with their disambiguators), program names and ids."""
+    from optimizer.reports.privacy import resident_labels
+
+    out = [x for r in scenario.residents for x in (r.id, r.label)]
+    out += list(resident_labels(scenario.residents, "initials").values())
+    out += [p.label for p in scenario.programs] + [p.id for p in scenario.programs]
+    return [x for x in out if x]
+
+
+def test_room_timetables_name_no_resident_and_no_treatment(solved: Solved) -> None:
+    page = (solved.folder / "index.html").read_text(encoding="utf-8")
+    dom = _parse(page)
+    rooms = [i for i, s in enumerate(dom.sections) if s["data-view"] == "room"]
+    assert rooms
+    text = " ".join(" ".join(dom.section_text.get(i, [])) for i in rooms)
+    attrs = " ".join(" ".join(b.values()) for s, b in dom.blocks if s["data-view"] == "room")
+    assert "Group session" in text and "One-on-one session" in text
+    for word in _identities(solved.scenario):
+        assert word not in text and word not in attrs, word
+    # Even with privacy: names, the room sheets of the workbook are wall sheets too.
+    book = pd.read_excel(solved.folder / "timetable.xlsx", sheet_name=None, dtype=str)
+    for name, frame in book.items():
+        if name.startswith("Room"):
+            cells = " ".join(frame.astype(str).to_numpy().ravel()) + " ".join(frame.columns)
+            for word in _identities(solved.scenario):
+                assert word not in cells, (name, word)
+
+
+def test_a_program_listed_for_walls_is_named_there(solved: Solved) -> None:
+    from dataclasses import replace
+
+    from optimizer.reports.grid import week_grid
+
+    sharing = solved.scenario.sharing.model_copy(
+        update={"wall_programs": ["group-therapy"], "wall_residents": "count"}
+    )
+    scenario = solved.scenario.model_copy(update={"sharing": sharing})
+    data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+    grid = week_grid(data, "room", "group-room", "Group Room", 0)
+    assert {b.title for b in grid.blocks} == {"Group Therapy"}
+    assert all(b.details[1] == "3 residents" for b in grid.blocks)
+
+
+def test_residents_with_the_same_initials_never_look_alike() -> None:
+    from optimizer.reports.privacy import resident_labels
+
+    people = [
+        Resident(id="R01", name="Jordan Miles"),
+        Resident(id="R02", name="Jamie Moss"),
+        Resident(id="R03", name="Taylor B."),
+    ]
+    assert resident_labels(people, "initials") == {"R01": "Jo.M.", "R02": "Ja.M.", "R03": "T.B."}
+    twins = [Resident(id="R01", name="Jo Ma"), Resident(id="R02", name="Jo Ma")]
+    assert resident_labels(twins, "initials") == {"R01": "J.M.", "R02": "J.M. #2"}
+    assert resident_labels(twins, "names") == {"R01": "Jo Ma", "R02": "Jo Ma #2"}
+
+
+def test_same_initials_render_differently_on_staff_sheets(solved: Solved) -> None:
+    from dataclasses import replace
+
+    from optimizer.reports.grid import week_grid
+
+    renamed = [
+        r.model_copy(update={"name": n})
+        for r, n in zip(
+            solved.scenario.residents, ["Jordan Miles", "Jamie Moss", "J. M."], strict=True
+        )
+    ]
+    scenario = solved.scenario.model_copy(update={"residents": renamed, "privacy": "initials"})
+    data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+    assert len(set(data.shown.values())) == 3
+    grid = week_grid(data, "staff", "rivera", "Dr. Ana Rivera", 0)
+    group = grid.blocks[0].details[1].split(", ")
+    assert len(group) == 3 and len(set(group)) == 3
+    rows = xlsx.staff_frame(data, "rivera")["Residents"].iloc[0].split(", ")
+    assert sorted(rows) == sorted(group)

@@ -21,12 +21,9 @@ from .charts import Chart
 from .data import ON_CALL_COLOUR, PALETTE, ReportData
 from .grid import VIEW_TITLES, VIEWS, Block, Shade, View, WeekGrid, entities, hours_text, week_grid
 from .html_assets import CSS, SCRIPT
+from .privacy import CONFIDENTIAL, WALL_NOTE
 
-CONFIDENTIAL = (
-    "Confidential: contains information about people in treatment (protected health "
-    "information; in the US, 42 CFR Part 2). Share only with the care team; do not post where "
-    "visitors can see it or forward it outside the program."
-)
+__all__ = ["CONFIDENTIAL", "WALL_NOTE", "esc", "render_page"]
 
 
 def esc(value: object) -> str:
@@ -114,6 +111,7 @@ def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
         ]
         days.append(f'<div class="day" data-date="{day.isoformat()}">{"".join(inner)}</div>')
     week_text = date_range_text(grid.dates[0], grid.dates[-1]) if grid.dates else ""
+    note = WALL_NOTE if grid.view == "room" else CONFIDENTIAL
     return (
         f'<section class="tt" data-view="{grid.view}" data-key="{key}" '
         f'data-entity="{esc(grid.entity)}" data-week="{grid.week + 1}" '
@@ -124,7 +122,7 @@ def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
         f'<span class="scn">{esc(data.scenario.name)}</span></p>'
         f'<div class="week"><div class="corner"></div>{head}'
         f'<div class="times">{times}</div>{"".join(days)}</div>'
-        f'<p class="conf">{esc(CONFIDENTIAL)}</p></section>'
+        f'<p class="conf">{esc(note)}</p></section>'
     )
 
 
@@ -325,7 +323,7 @@ def charts_html(charts: Iterable[Chart]) -> str:
 def _palette_css() -> str:
     rules = [f".p{i}{{--bg:{light};--fg:{strong}}}" for i, (strong, light) in enumerate(PALETTE)]
     rules.append(
-        f".px{{--bg:#eee;--fg:#999}}.oc{{--bg:{ON_CALL_COLOUR[1]};--fg:{ON_CALL_COLOUR[0]}}}"
+        f".px{{--bg:#e6eaf0;--fg:#7d8896}}.oc{{--bg:{ON_CALL_COLOUR[1]};--fg:{ON_CALL_COLOUR[0]}}}"
     )
     return "".join(rules)
 
@@ -352,8 +350,9 @@ def render_page(
         f"<style>{CSS}{_palette_css()}</style></head><body>"
         f'<header class="page"><h1>{esc(sc.name)}</h1><p class="lead">Timetable for '
         f"{data.weeks} week(s), {esc(date_range_text(sc.calendar.start, last))}. Residents "
-        f"appear as {esc(_privacy_text(data))} on staff and room timetables, by id on "
-        "resident timetables.</p></header><main>"
+        f"appear as {esc(_privacy_text(data))} on staff timetables and by id on resident "
+        "timetables; room timetables, meant for posting, name no resident and no treatment."
+        "</p></header><main>"
         f'<section class="timetables"><h2 class="noprint">Timetables</h2>'
         f"{_controls(data, options)}{_legend(data)}{grids}</section>"
         + _section(
