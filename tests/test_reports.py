@@ -296,6 +296,87 @@ def test_page_in_headless_chromium(solved: Solved, tmp_path: Path) -> None:
     assert _pages(printed.read_bytes()) == solved.scenario.calendar.weeks
 
 
+MEASURE = """<script>
+(function () {
+  var w = window.innerWidth, out = {width: w, scroll: document.documentElement.scrollWidth,
+    items: []};
+  var shown = document.querySelectorAll('section.tt.on [data-kind]');
+  for (var i = 0; i < shown.length; i++) {
+    var r = shown[i].getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;  // the layout for the other width
+    out.items.push({session: shown[i].getAttribute('data-session'),
+      date: shown[i].getAttribute('data-date'), start: shown[i].getAttribute('data-start'),
+      kind: shown[i].getAttribute('data-kind'), left: r.left, right: r.right,
+      width: r.width, height: r.height, fits: shown[i].scrollWidth <= shown[i].clientWidth + 1});
+  }
+  window.parent.postMessage(JSON.stringify(out), '*');
+})();
+</script>"""
+# Headless Chromium windows are at least 500 px wide: the page is measured in a frame of the
+# width under test, which reports to the frame's parent.
+HARNESS = """<!DOCTYPE html><html><body style="margin:0">
+<script>window.addEventListener('message', function (e) {
+  document.body.setAttribute('data-measure', e.data); });</script>
+<iframe src="{src}" style="border:0;width:{width}px;height:900px"></iframe></body></html>"""
+
+
+class _Measure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.value: dict[str, Any] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            import json
+
+            self.value = json.loads(dict(attrs).get("data-measure") or "{}")
+
+
+def measure_page(page: Path, tmp: Path, width: int, hash_: str) -> dict[str, Any]:
+    """Open ``page`` at ``width`` CSS pixels in headless Chromium showing ``hash_`` and
+    return what a person would see: the page's scroll width, and each block or agenda item
+    shown, with its box."""
+    probe = tmp / f"probe-{width}.html"
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
+    harness = tmp / f"harness-{width}.html"
+    src = probe.resolve().as_uri() + hash_
+    harness.write_text(HARNESS.replace("{src}", src).replace("{width}", str(width)))
+    dom = _chromium(
+        "--dump-dom",
+        "--virtual-time-budget=3000",
+        f"--window-size={max(width, 500)},900",
+        harness.resolve().as_uri(),
+        tmp=tmp,
+    ).stdout
+    parser = _Measure()
+    parser.feed(dom)
+    return parser.value
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_session_is_readable_on_a_phone_and_a_desktop(
+    solved: Solved, tmp_path: Path, width: int
+) -> None:
+    if shutil.which("chromium") is None:
+        pytest.skip("no `chromium` binary (Debian: apt-get install chromium); .ci/run has it")
+    for week in (1, 2):
+        got = measure_page(solved.folder / "index.html", tmp_path, width, f"#staff-0/{week}")
+        assert got["width"] == width
+        assert got["scroll"] <= width, "the page scrolls sideways"
+        sessions = [i for i in got["items"] if i["kind"] == "session"]
+        expected = _expected_sessions(
+            [b for b in _mine(solved, "rivera") if solved.data.week_of(b.date) == week - 1]
+        )
+        assert {(i["date"], i["start"], i["session"]) for i in sessions} == expected
+        for item in got["items"]:
+            assert item["left"] >= 0 and item["right"] <= width, item
+            assert item["width"] >= (300 if width < 700 else 100), item  # readable
+            assert item["height"] >= 18, item
+
+
 # --- calendars --------------------------------------------------------------------------------
 
 

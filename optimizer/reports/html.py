@@ -92,6 +92,25 @@ def _grid_sub(data: ReportData, grid: WeekGrid) -> str:
     return " · ".join(parts)
 
 
+def _agenda_item(b: Block, colour_class: str) -> str:
+    details = "".join(f"<span>{esc(d)}</span>" for d in b.details if d)
+    return (
+        f'<li class="ai {colour_class}" data-kind="{b.kind}" data-session="{esc(b.session)}" '
+        f'data-date="{b.date.isoformat()}" data-start="{format_minutes(b.start)}">'
+        f'<b class="t">{esc(b.time)}</b><b class="n">{esc(b.title)}</b>{details}</li>'
+    )
+
+
+def agenda_html(data: ReportData, grid: WeekGrid) -> str:
+    """The same week as a list of days, for phones (the grid is too narrow there)."""
+    days = []
+    for col, day in enumerate(grid.dates):
+        items = [_agenda_item(b, _colour_class(data, b)) for b in grid.blocks if b.column == col]
+        body = "".join(items) if items else '<li class="none">Nothing booked</li>'
+        days.append(f"<li><h4>{esc(day_text(day, year=False))}</h4><ul>{body}</ul></li>")
+    return f'<ol class="agenda">{"".join(days)}</ol>'
+
+
 def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
     """One week of one staff member, room or resident as an HTML grid."""
     hours = (grid.last_minute - grid.first_minute) // 60
@@ -121,7 +140,7 @@ def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
         f'<p class="sub">{esc(_grid_sub(data, grid))}'
         f'<span class="scn">{esc(data.scenario.name)}</span></p>'
         f'<div class="week"><div class="corner"></div>{head}'
-        f'<div class="times">{times}</div>{"".join(days)}</div>'
+        f'<div class="times">{times}</div>{"".join(days)}</div>{agenda_html(data, grid)}'
         f'<p class="conf">{esc(note)}</p></section>'
     )
 

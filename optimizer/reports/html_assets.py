@@ -55,12 +55,32 @@ background-size:100% calc(100% / var(--hours))}
 border-left:4px solid var(--fg);border-radius:4px;padding:1px 4px 1px 5px;
 box-shadow:inset 0 0 0 1px rgba(0,0,0,.06);background-clip:padding-box}
 .b .t{font-size:10.5px;color:var(--muted)}.b .n{font-weight:600}
+.b:not(.short) .n{white-space:normal;display:-webkit-box;-webkit-box-orient:vertical;
+-webkit-line-clamp:2;line-clamp:2}
 .b .d{white-space:normal;display:-webkit-box;-webkit-box-orient:vertical;
 -webkit-line-clamp:var(--l);line-clamp:var(--l)}
 .b.short>*{display:inline}.b.short .d{display:none}
 .b.oc{background:repeating-linear-gradient(45deg,var(--bg) 0 6px,#fff 6px 12px);
 }
 .conf{font-size:10px;color:var(--muted);margin:6px 0 0}
+.agenda{display:none;list-style:none;margin:0;padding:0}
+.agenda h4{margin:10px 0 4px;font-size:14px;border-bottom:1px solid var(--line);padding-bottom:2px}
+.agenda ul{list-style:none;margin:0;padding:0;display:grid;gap:6px}
+.ai{background:var(--bg);border-left:5px solid var(--fg);border-radius:6px;padding:6px 10px;
+overflow-wrap:anywhere}
+.ai b,.ai span{display:block}.ai .t{font-weight:400;color:var(--muted);font-size:13px}
+.ai .n{font-size:15px}.ai span{font-size:13px}
+.ai.oc{background:repeating-linear-gradient(45deg,var(--bg) 0 6px,#fff 6px 12px)}
+.agenda .none{color:var(--muted);font-size:13px}
+@media screen and (max-width:700px){
+main{padding:0 10px 20px}header.page{padding:12px 10px 4px}
+.week{display:none}.agenda{display:block}
+.controls{position:static;gap:8px}.controls label,.controls select{width:100%}
+.controls select.who{width:100%}.weeks{flex-wrap:wrap}#print{margin-left:0}
+.ps{display:none}.scn{float:none;display:block}
+.tt{padding:8px 10px}.tt h3 .wk{display:block}
+.charts{grid-template-columns:minmax(0,1fr)}
+}
 .kpis{margin:0 0 16px;display:grid;gap:12px;
 grid-template-columns:repeat(auto-fit,minmax(190px,1fr))}
 .kpi{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px}
