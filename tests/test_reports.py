@@ -627,6 +627,60 @@ def test_staff_pdfs_have_a_page_per_week(solved: Solved) -> None:
         assert _pages(raw) == solved.scenario.calendar.weeks
 
 
+def media_boxes(raw: bytes) -> set[tuple[float, float]]:
+    """Every page's size in points, as a PDF viewer or printer reads it."""
+    return {
+        (float(w), float(h))
+        for w, h in re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", raw)
+    }
+
+
+LETTER, A4 = (792.0, 612.0), (842.0, 595.0)
+
+
+def _with_sharing(solved: Solved, **update: Any) -> ReportData:
+    from dataclasses import replace
+
+    sharing = solved.scenario.sharing.model_copy(update=update)
+    scenario = solved.scenario.model_copy(update={"sharing": sharing})
+    return build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+
+
+def test_pdfs_are_letter_or_a4(solved: Solved, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in solved.folder.rglob("*.pdf"):
+        assert media_boxes(path.read_bytes()) <= {LETTER, A4}, path
+    assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="a4"), "rivera")) == {A4}
+    assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="letter"), "rivera")) == {LETTER}
+    assert pdf.locale_paper({"LANG": "en_US.UTF-8"}) == "letter"
+    assert pdf.locale_paper({"LC_PAPER": "de_DE.UTF-8", "LANG": "en_US.UTF-8"}) == "a4"
+    assert pdf.locale_paper({"LANG": "C.UTF-8"}) == "letter"
+
+
+def test_a_long_program_name_is_never_cut() -> None:
+    from optimizer.reports.grid import Block
+
+    block = Block(
+        0,
+        dt.date(2026, 12, 7),
+        600,
+        645,
+        "session",
+        "p",
+        "s",
+        "One-on-One Peer Counseling",
+        ("Counseling Office 1", "J.P."),
+    )
+    # Too long beside the time: the short name when it fits there, else the full name on
+    # lines of its own when the block is tall enough.
+    first, details = pdf.block_lines(block, 100, 27, char_pt=3.5, short="Peer 1:1")
+    assert first == "10:00–10:45  Peer 1:1" and details == ["Counseling Office 1", "J.P."]
+    first, _ = pdf.block_lines(block, 100, 60, char_pt=3.5, short="Peer 1:1")
+    assert first == "10:00–10:45  Peer 1:1"
+    first, details = pdf.block_lines(block, 70, 60, char_pt=3.5)
+    assert first.split("\n") == ["10:00–10:45", "One-on-One Peer", "Counseling"]
+    assert "…" not in first
+
+
 def test_pdf_text_fits_its_block() -> None:
     from optimizer.reports.grid import Block
 
