@@ -646,9 +646,10 @@ def _with_sharing(solved: Solved, **update: Any) -> ReportData:
     return build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
 
 
-def test_pdfs_are_letter_or_a4(solved: Solved, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdfs_are_letter_or_a4(solved: Solved) -> None:
+    sizes = {LETTER, A4, LETTER[::-1], A4[::-1]}  # landscape or portrait
     for path in solved.folder.rglob("*.pdf"):
-        assert media_boxes(path.read_bytes()) <= {LETTER, A4}, path
+        assert media_boxes(path.read_bytes()) <= sizes, path
     assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="a4"), "rivera")) == {A4}
     assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="letter"), "rivera")) == {LETTER}
     assert pdf.locale_paper({"LANG": "en_US.UTF-8"}) == "letter"
@@ -701,6 +702,107 @@ def test_pdf_text_fits_its_block() -> None:
     assert details[0] == "Group Room" and details[1].endswith("…")
     assert all(len(line) <= 27 for line in [first, *details])
     assert pdf.block_lines(block, width_pt=100, height_pt=5) == ("", [])
+
+
+def pdf_pages_text(raw: bytes) -> list[str]:
+    """The text of each page of a PDF drawn with core fonts (the words a reader sees; one
+    line per text object)."""
+    import zlib
+
+    pages = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        if b"BT" not in content:
+            continue
+        lines = []
+        for block in re.findall(rb"BT(.*?)ET", content, re.S):
+            parts = re.findall(rb"\(((?:\\.|[^\\)])*)\)", block)
+            text = b"".join(re.sub(rb"\\(.)", rb"\1", part) for part in parts)
+            lines.append(text.decode("cp1252"))
+        pages.append("\n".join(lines))
+    return pages
+
+
+def test_resident_handout_shows_only_their_own_sessions(solved: Solved) -> None:
+    data = solved.data
+    for week in range(data.weeks):
+        raw = (solved.folder / "handouts" / f"week-{week + 1}.pdf").read_bytes()
+        pages = pdf_pages_text(raw)
+        assert len(pages) == len(solved.scenario.residents)  # one page each
+        dates = data.week_dates(week)
+        for resident, page in zip(solved.scenario.residents, pages, strict=True):
+            assert f"Your week: {data.resident_shown(resident.id)}" in page
+            assert "Confidential" in page
+            mine = {
+                (b.date, b.start)
+                for b in solved.bookings
+                if resident.id in b.residents and dates[0] <= b.date <= dates[-1]
+            }
+            times = set(re.findall(r"\d\d:\d\d–\d\d:\d\d", page))
+            assert len(times) <= len(mine)
+            rows = [ln for ln in page.splitlines() if re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", ln)]
+            assert len(rows) == len(mine), resident.id
+            # The one-on-one line names nobody else.
+            others = [data.resident_shown(r.id) for r in solved.scenario.residents if r != resident]
+            assert not [
+                o for o in others if o in page.replace(data.resident_shown(resident.id), "")
+            ]
+
+
+def test_sign_in_sheets_list_exactly_the_groups_attendees(solved: Solved) -> None:
+    data = solved.data
+    raw = (solved.folder / "sign-in" / "week-1.pdf").read_bytes()
+    pages = pdf_pages_text(raw)
+    dates = data.week_dates(0)
+    groups = [
+        b
+        for b in solved.bookings
+        if dates[0] <= b.date <= dates[-1] and b.program == "group-therapy"
+    ]
+    assert len(pages) == len(groups) > 0  # one-on-ones get none
+    for b, page in zip(sorted(groups, key=lambda b: (b.date, b.start)), pages, strict=True):
+        assert "Sign-in: Group Therapy" in page and "Signature" in page
+        assert f"{b.start // 60:02d}:{b.start % 60:02d}" in page
+        assert data.room_label(b.room) in page and "Dr. Ana Rivera" in page
+        listed = page.splitlines()
+        numbered = [listed[i + 1] for i, ln in enumerate(listed[:-1]) if ln.isdigit()]
+        assert sorted(numbered) == sorted(data.residents_shown(b.residents))
+
+
+def test_today_board_is_a_wall_sheet(solved: Solved) -> None:
+    from optimizer.reports import today
+
+    page = (solved.folder / "today.html").read_text(encoding="utf-8")
+    day = solved.bookings[0].date
+    assert f'data-date="{day.isoformat()}"' in page
+    assert "Group session" in page and "On call" in page
+    pdf_text = "\n".join(pdf_pages_text((solved.folder / "today.pdf").read_bytes()))
+    board = today.board_rows(solved.data, day)
+    assert len(board) == sum(b.date == day for b in solved.bookings) + sum(
+        s.date == day for s in solved.data.on_call
+    )
+    for text in (page, pdf_text):
+        for word in _identities(solved.scenario):
+            assert word not in text, word
+    assert media_boxes((solved.folder / "today.pdf").read_bytes()) <= {LETTER, A4}
+
+
+def test_every_shared_file_carries_the_note(solved: Solved) -> None:
+    note = ("Confidential", "For posting")
+    f = solved.folder
+    for path in [f / "index.html", f / "today.html"]:
+        assert any(n in path.read_text(encoding="utf-8") for n in note), path
+    for path in f.rglob("*.pdf"):
+        for page in pdf_pages_text(path.read_bytes()):
+            assert any(n in page for n in note), path
+    for path in (f / "calendars").glob("*.ics"):
+        assert "Confidential" in icalendar.Calendar.from_ical(path.read_bytes())["x-wr-caldesc"]
+    book = openpyxl.load_workbook(f / "timetable.xlsx")
+    assert "Confidential" in str(book["About"]["A2"].value)
+    assert all(any(n in ws.oddFooter.left.text for n in note) for ws in book.worksheets)
 
 
 # --- utilization, worked out by hand ----------------------------------------------------------
