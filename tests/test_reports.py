@@ -1089,3 +1089,25 @@ def test_same_initials_render_differently_on_staff_sheets(solved: Solved) -> Non
     assert len(group) == 3 and len(set(group)) == 3
     rows = xlsx.staff_frame(data, "rivera")["Residents"].iloc[0].split(", ")
     assert sorted(rows) == sorted(group)
+
+
+def test_the_page_speaks_to_a_manager(solved: Solved) -> None:
+    from optimizer.reports.html import score_html
+
+    page = (solved.folder / "index.html").read_text(encoding="utf-8")
+    assert str(solved.folder.parent) not in page and "scenario.yaml" not in page  # no paths
+    text = " ".join(_parse(page).text)
+    assert "['" not in text and "[]" not in text  # no Python lists
+    assert "Solver count" not in text and " gap" not in text.lower()
+    # On-call cover comes before the utilization tables; weekly hours sit beside the limit.
+    assert page.index("Crisis on-call coverage") < page.index("<h2>Utilization</h2>")
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    i = headers.index("Hours in sessions a week (average)")
+    assert headers[i : i + 3][-1] == "Weekly limit (hours)"
+    score = {
+        "on_call_gap": {"weight": 20, "count": 3, "penalty": 60, "worst": ["no one Mon 9-10"]},
+        "spread_days": {"weight": 10, "count": 0, "penalty": 0, "worst": []},
+    }
+    text = score_html({"objective": 60, "score": score})
+    assert "missed 3 time(s) × 20 = 60 points" in text
+    assert "<li>no one Mon 9-10</li>" in text and "Met in full: spread days." in text

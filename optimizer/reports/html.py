@@ -209,9 +209,15 @@ def _legend(data: ReportData) -> str:
 # --- summary, tables, charts ----------------------------------------------------------------
 
 
+STATUS_WORDS = {
+    "optimal": "Best possible",
+    "feasible": "Ready",
+    "incomplete": "Incomplete",
+    "no timetable": "None found",
+}
 STATUS_NOTES = {
-    "optimal": "proven the best timetable for the goals",
-    "feasible": "not proven the best (time limit reached)",
+    "optimal": "no better timetable exists for these goals",
+    "feasible": "a good timetable; a better one may exist",
     "incomplete": "some required sessions could not be placed",
     "no timetable": "no timetable was found",
 }
@@ -230,8 +236,8 @@ def kpis_html(data: ReportData) -> str:
     summary = data.summary
     cards = [
         _kpi(
-            "Status",
-            str(summary.get("status", "–")),
+            "Plan",
+            STATUS_WORDS.get(str(summary.get("status")), str(summary.get("status", "–"))),
             STATUS_NOTES.get(str(summary.get("status")), ""),
         ),
         _kpi(
@@ -248,27 +254,42 @@ def kpis_html(data: ReportData) -> str:
                 f"{len(cov['uncovered'])} uncovered window(s)",
             )
         )
-    gap = summary.get("gap")
     cards.append(
-        _kpi(
-            "Score (lower is better)",
-            _number(summary.get("objective")),
-            f"best possible {_number(summary.get('best_bound'))}"
-            + (f", gap {gap * 100:.1f} %" if gap is not None else ""),
-        )
+        _kpi("Penalty points", _number(summary.get("objective")), "fewer is better; see below")
     )
-    cards.append(_kpi("Solve time", _number(summary.get("solve_seconds"), "{:.1f} s")))
+    cards.append(_kpi("Time to plan", _number(summary.get("solve_seconds"), "{:.0f} seconds")))
     return '<div class="kpis">' + "".join(cards) + "</div>"
 
 
-def _score_table(summary: dict[str, Any]) -> str:
+def score_html(summary: dict[str, Any]) -> str:
+    """The score in sentences: what it is made of, largest first, with examples as a list;
+    the goals met in full in one sentence."""
     score = summary.get("score") or {}
     if not score:
         return ""
-    frame = pd.DataFrame(
-        [{"goal": name.replace("_", " "), **values} for name, values in score.items()]
-    ).sort_values("penalty", ascending=False)
-    return table_html(frame, "How the score is made up (weight × count = penalty)")
+    missed = sorted(
+        ((g["penalty"], name, g) for name, g in score.items() if g.get("count")), reverse=True
+    )
+    met = [name.replace("_", " ") for name, g in score.items() if not g.get("count")]
+    total = summary.get("objective")
+    intro = (
+        f"<p>The plan has {esc(_number(total))} penalty points (fewer is better). "
+        "Each goal not met in full adds points: the number of times it is missed, times how "
+        "much the goal weighs.</p>"
+    )
+    items = []
+    for penalty, name, g in missed:
+        examples = "".join(f"<li>{esc(str(w))}</li>" for w in (g.get("worst") or [])[:3])
+        items.append(
+            f"<li><b>{esc(name.replace('_', ' ').capitalize())}</b>: missed {g['count']:,} "
+            f"time(s) × {g['weight']:,} = {penalty:,} points."
+            + (f" For example:<ul>{examples}</ul>" if examples else "")
+            + "</li>"
+        )
+    body = f"<ul class='goals'>{''.join(items)}</ul>" if items else ""
+    if met:
+        body += f"<p>Met in full: {esc(', '.join(met))}.</p>"
+    return f'<div class="score"><h3>How the plan scores</h3>{intro}{body}</div>'
 
 
 def redact(data: ReportData, text: str) -> str:
@@ -292,7 +313,20 @@ def _unmet_table(data: ReportData) -> str:
     return table_html(frame, "Sessions that could not be placed, and why")
 
 
+HEADERS = {
+    "hours_per_week": "Hours in sessions a week (average)",
+    "busiest_week_hours": "Busiest week (hours)",
+    "max_hours_per_week": "Weekly limit (hours)",
+    "on_call_hours_per_week": "On call a week (hours)",
+    "booked_hours": "Hours in sessions (whole plan)",
+    "available_hours": "Hours available (whole plan)",
+    "on_call_hours": "On call (whole plan, hours)",
+}
+
+
 def _header_text(column: str) -> str:
+    if column in HEADERS:
+        return HEADERS[column]
     return column.replace("_percent", " %").replace("_", " ").capitalize()
 
 
@@ -324,6 +358,11 @@ def table_html(frame: pd.DataFrame, caption: str) -> str:
         f'<div class="tbl"><table><caption>{esc(caption)}</caption><thead><tr>{head}</tr>'
         f"</thead><tbody>{rows}</tbody></table></div>"
     )
+
+
+def _on_call_chart(charts: list[Chart]) -> str:
+    """On-call cover, the chart a manager looks at first, right under the key figures."""
+    return charts_html([c for c in charts if c.name == "on-call-coverage"])
 
 
 def charts_html(charts: Iterable[Chart]) -> str:
@@ -376,13 +415,16 @@ def render_page(
         f"{_controls(data, options)}{_legend(data)}{grids}</section>"
         + _section(
             "Summary",
-            kpis_html(data) + _unmet_table(data) + _score_table(data.summary),
+            kpis_html(data)
+            + _on_call_chart(charts)
+            + _unmet_table(data)
+            + score_html(data.summary),
         )
         + _section("Utilization", tables)
-        + _section("Charts", charts_html(charts))
+        + _section("Charts", charts_html([c for c in charts if c.name != "on-call-coverage"]))
         + f"</main><footer><p>{esc(CONFIDENTIAL)}</p><p>Made by recovery-home-optimizer "
-        f"{esc(data.summary.get('tool_version', ''))} from scenario file "
-        f"{esc(data.summary.get('scenario_file', ''))} (sha256 "
+        f"{esc(data.summary.get('tool_version', ''))} from the scenario "
+        f"“{esc(data.scenario.name)}” (fingerprint "
         f"{esc(str(data.summary.get('scenario_sha256', ''))[:12])}).</p></footer>"
         f"<script>{SCRIPT}</script></body></html>"
     )

@@ -62,6 +62,8 @@ box-shadow:inset 0 0 0 1px rgba(0,0,0,.06);background-clip:padding-box}
 .b.short>*{display:inline}.b.short .d{display:none}
 .b.oc{background:repeating-linear-gradient(45deg,var(--bg) 0 6px,#fff 6px 12px);
 }
+.score{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 14px;
+margin:0 0 16px}.score h3{margin:4px 0}.score ul ul{color:var(--muted);font-size:13px}
 .conf{font-size:10px;color:var(--muted);margin:6px 0 0}
 .agenda{display:none;list-style:none;margin:0;padding:0}
 .agenda h4{margin:10px 0 4px;font-size:14px;border-bottom:1px solid var(--line);padding-bottom:2px}
