@@ -25,6 +25,7 @@ border-radius:6px;background:#fff}
 .wkb[aria-pressed=true] small{color:#dfe3e8}
 .ps{color:var(--muted);font-size:12px}#print{margin-left:auto}
 body:not(.js) .controls{display:none}
+body[data-view=room] .legend{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted);margin:6px 0}
 .chip{display:inline-block;width:14px;height:12px;border-radius:3px;vertical-align:-2px;
 margin-right:5px;background:var(--bg);border-left:4px solid var(--fg)}
@@ -143,6 +144,7 @@ SCRIPT = r"""
   function show() {
     var p = picker(view.value);
     var key = p ? p.value : '';
+    body.setAttribute('data-view', view.value);  // the room view hides the program legend
     for (var i = 0; i < pickers.length; i++) pickers[i].hidden = pickers[i] !== p;
     for (var j = 0; j < grids.length; j++) {
       var g = grids[j];
