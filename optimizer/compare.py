@@ -215,14 +215,15 @@ def _bookings_frame(timetable: Timetable) -> pd.DataFrame:
 
 
 def _redact(scenario: Scenario, text: str) -> str:
-    """Resident names in free text as the scenario's privacy setting shows them."""
-    from .reports.privacy import resident_display
+    """Resident names in free text as staff sheets show them (never two alike)."""
+    from .reports.privacy import resident_labels
 
     if scenario.privacy == "names":
         return text
+    shown = resident_labels(scenario.residents, scenario.privacy)
     for r in sorted(scenario.residents, key=lambda r: -len(r.name or "")):
         if r.name:
-            text = text.replace(r.name, resident_display(r, scenario.privacy))
+            text = text.replace(r.name, shown[r.id])
     return text
 
 

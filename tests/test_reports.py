@@ -1111,3 +1111,16 @@ def test_the_page_speaks_to_a_manager(solved: Solved) -> None:
     text = score_html({"objective": 60, "score": score})
     assert "missed 3 time(s) × 20 = 60 points" in text
     assert "<li>no one Mon 9-10</li>" in text and "Met in full: spread days." in text
+
+
+def test_session_ids_read_as_words_in_the_score(solved: Solved) -> None:
+    from optimizer.reports.html_summary import plain_ids
+
+    text = "group-therapy/A/2 moved; peer-counseling/R02/1 led by bell; group-therapy/B: 2 days"
+    assert plain_ids(solved.data, text) == (
+        "Group Therapy (group A, session 2) moved; One-on-One Peer Counseling (R02, session 1) "
+        "led by bell; Group Therapy (group B): 2 days"
+    )
+    assert (
+        plain_ids(solved.data, "crisis: no one on call") == "Crisis Peer Counseling: no one on call"
+    )

@@ -8,11 +8,7 @@ the script every grid shows. Every piece of scenario text goes through :func:`es
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
@@ -21,14 +17,19 @@ from .charts import Chart
 from .data import ON_CALL_COLOUR, PALETTE, ReportData
 from .grid import VIEW_TITLES, VIEWS, Block, Shade, View, WeekGrid, entities, hours_text, week_grid
 from .html_assets import CSS, SCRIPT
+from .html_summary import (
+    _on_call_chart,
+    _unmet_table,
+    charts_html,
+    esc,
+    kpis_html,
+    redact,
+    score_html,
+    table_html,
+)
 from .privacy import CONFIDENTIAL, WALL_NOTE
 
-__all__ = ["CONFIDENTIAL", "WALL_NOTE", "esc", "render_page"]
-
-
-def esc(value: object) -> str:
-    """HTML-escape any value, quotes included (safe in text and attribute values)."""
-    return html.escape(str(value), quote=True)
+__all__ = ["CONFIDENTIAL", "WALL_NOTE", "esc", "redact", "render_page", "score_html", "table_html"]
 
 
 def day_text(day: dt.date, year: bool = True) -> str:
@@ -206,175 +207,6 @@ def _legend(data: ReportData) -> str:
     return '<p class="legend">' + "".join(f"<span>{c}</span>" for c in chips) + "</p>"
 
 
-# --- summary, tables, charts ----------------------------------------------------------------
-
-
-STATUS_WORDS = {
-    "optimal": "Best possible",
-    "feasible": "Ready",
-    "incomplete": "Incomplete",
-    "no timetable": "None found",
-}
-STATUS_NOTES = {
-    "optimal": "no better timetable exists for these goals",
-    "feasible": "a good timetable; a better one may exist",
-    "incomplete": "some required sessions could not be placed",
-    "no timetable": "no timetable was found",
-}
-
-
-def _kpi(label: str, value: str, note: str = "") -> str:
-    note_html = f"<small>{esc(note)}</small>" if note else ""
-    return f'<div class="kpi"><span>{esc(label)}</span><b>{esc(value)}</b>{note_html}</div>'
-
-
-def _number(value: Any, fmt: str = "{:,.0f}") -> str:
-    return "–" if value is None else fmt.format(value)
-
-
-def kpis_html(data: ReportData) -> str:
-    summary = data.summary
-    cards = [
-        _kpi(
-            "Plan",
-            STATUS_WORDS.get(str(summary.get("status")), str(summary.get("status", "–"))),
-            STATUS_NOTES.get(str(summary.get("status")), ""),
-        ),
-        _kpi(
-            "Sessions placed",
-            f"{summary.get('sessions_placed', 0)} of {summary.get('sessions_required', 0)}",
-            f"{summary.get('sessions_missing', 0)} not placed",
-        ),
-    ]
-    for cov in summary.get("on_call_coverage", []):
-        cards.append(
-            _kpi(
-                f"On call: {data.program_label(str(cov['program']))}",
-                f"{cov['percent']:.1f} %",
-                f"{len(cov['uncovered'])} uncovered window(s)",
-            )
-        )
-    cards.append(
-        _kpi("Penalty points", _number(summary.get("objective")), "fewer is better; see below")
-    )
-    cards.append(_kpi("Time to plan", _number(summary.get("solve_seconds"), "{:.0f} seconds")))
-    return '<div class="kpis">' + "".join(cards) + "</div>"
-
-
-def score_html(summary: dict[str, Any]) -> str:
-    """The score in sentences: what it is made of, largest first, with examples as a list;
-    the goals met in full in one sentence."""
-    score = summary.get("score") or {}
-    if not score:
-        return ""
-    missed = sorted(
-        ((g["penalty"], name, g) for name, g in score.items() if g.get("count")), reverse=True
-    )
-    met = [name.replace("_", " ") for name, g in score.items() if not g.get("count")]
-    total = summary.get("objective")
-    intro = (
-        f"<p>The plan has {esc(_number(total))} penalty points (fewer is better). "
-        "Each goal not met in full adds points: the number of times it is missed, times how "
-        "much the goal weighs.</p>"
-    )
-    items = []
-    for penalty, name, g in missed:
-        examples = "".join(f"<li>{esc(str(w))}</li>" for w in (g.get("worst") or [])[:3])
-        items.append(
-            f"<li><b>{esc(name.replace('_', ' ').capitalize())}</b>: missed {g['count']:,} "
-            f"time(s) × {g['weight']:,} = {penalty:,} points."
-            + (f" For example:<ul>{examples}</ul>" if examples else "")
-            + "</li>"
-        )
-    body = f"<ul class='goals'>{''.join(items)}</ul>" if items else ""
-    if met:
-        body += f"<p>Met in full: {esc(', '.join(met))}.</p>"
-    return f'<div class="score"><h3>How the plan scores</h3>{intro}{body}</div>'
-
-
-def redact(data: ReportData, text: str) -> str:
-    """Resident names in free text (the reasons a session was not placed) as the privacy
-    setting shows them."""
-    if data.privacy == "names":
-        return text
-    for r in sorted(data.residents.values(), key=lambda r: -len(r.name or "")):
-        if r.name:
-            text = text.replace(r.name, data.resident_shown(r.id))
-    return text
-
-
-def _unmet_table(data: ReportData) -> str:
-    unmet = data.summary.get("unmet") or []
-    if not unmet:
-        return ""
-    frame = pd.DataFrame(unmet)
-    if "reason" in frame:
-        frame["reason"] = [redact(data, str(r)) for r in frame["reason"]]
-    return table_html(frame, "Sessions that could not be placed, and why")
-
-
-HEADERS = {
-    "hours_per_week": "Hours in sessions a week (average)",
-    "busiest_week_hours": "Busiest week (hours)",
-    "max_hours_per_week": "Weekly limit (hours)",
-    "on_call_hours_per_week": "On call a week (hours)",
-    "booked_hours": "Hours in sessions (whole plan)",
-    "available_hours": "Hours available (whole plan)",
-    "on_call_hours": "On call (whole plan, hours)",
-}
-
-
-def _header_text(column: str) -> str:
-    if column in HEADERS:
-        return HEADERS[column]
-    return column.replace("_percent", " %").replace("_", " ").capitalize()
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def table_html(frame: pd.DataFrame, caption: str) -> str:
-    """A plain table; every header and cell escaped, numbers right-aligned."""
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(
-        f"<th{' class=num' if c in numeric else ''}>{esc(_header_text(str(c)))}</th>"
-        for c in frame.columns
-    )
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=num' if c in numeric else ''}>{esc(_cell(v))}</td>"
-            for c, v in zip(frame.columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return (
-        f'<div class="tbl"><table><caption>{esc(caption)}</caption><thead><tr>{head}</tr>'
-        f"</thead><tbody>{rows}</tbody></table></div>"
-    )
-
-
-def _on_call_chart(charts: list[Chart]) -> str:
-    """On-call cover, the chart a manager looks at first, right under the key figures."""
-    return charts_html([c for c in charts if c.name == "on-call-coverage"])
-
-
-def charts_html(charts: Iterable[Chart]) -> str:
-    figures = "".join(
-        f'<figure><img alt="{esc(c.caption)}" src="data:image/png;base64,'
-        f'{base64.b64encode(c.png).decode("ascii")}"><figcaption>{esc(c.caption)}</figcaption>'
-        "</figure>"
-        for c in charts
-    )
-    return f'<div class="charts">{figures}</div>'
-
-
 # --- page -----------------------------------------------------------------------------------
 
 
@@ -418,7 +250,7 @@ def render_page(
             kpis_html(data)
             + _on_call_chart(charts)
             + _unmet_table(data)
-            + score_html(data.summary),
+            + score_html(data.summary, data),
         )
         + _section("Utilization", tables)
         + _section("Charts", charts_html([c for c in charts if c.name != "on-call-coverage"]))
