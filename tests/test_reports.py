@@ -589,6 +589,8 @@ def test_workbook_is_one_people_can_work_in(solved: Solved) -> None:
             assert str(cell.value).startswith(f"{b.start // 60:02d}:{b.start % 60:02d}")
             assert "Group Therapy" in str(cell.value)
     assert grid.merged_cells.ranges  # a one-hour session spans its four 15-minute rows
+    assert grid.page_setup.fitToHeight == solved.scenario.calendar.weeks  # a week a page
+    assert len(grid.row_breaks.brk) == solved.scenario.calendar.weeks - 1
 
 
 def test_workbook_neutralises_formulas(solved: Solved) -> None:

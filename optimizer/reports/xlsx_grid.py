@@ -26,11 +26,14 @@ THIN = Side(style="thin", color="FFB9C0C8")
 FOOTER_LIMIT = 250  # Excel allows 255 characters in a header or footer section
 
 
-def print_setup(sheet: Worksheet, note: str, title_rows: str | None = None) -> None:
-    """Landscape, one page wide, the title rows repeated, the note in the footer."""
+def print_setup(
+    sheet: Worksheet, note: str, title_rows: str | None = None, pages_tall: int = 0
+) -> None:
+    """Landscape, one page wide (and ``pages_tall`` pages tall, 0: as many as it takes), the
+    title rows repeated, the note in the footer."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.fitToHeight = pages_tall
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     if title_rows:
         sheet.print_title_rows = title_rows
@@ -110,7 +113,7 @@ def _grid_sheet(sheet: Worksheet, data: ReportData, view: View, entity: str, lab
     sheet.freeze_panes = "B1"
     note = WALL_NOTE if view == "room" else CONFIDENTIAL
     sheet.cell(row=row, column=1, value=note).font = Font(size=8, italic=True)
-    print_setup(sheet, note)
+    print_setup(sheet, note, pages_tall=data.weeks)  # with the row breaks: a week a page
 
 
 def grid_sheets(book: Workbook, data: ReportData, names: list[str]) -> None:
