@@ -19,9 +19,11 @@
 ``today.html``, ``today.pdf``             the front desk's board of the day (a wall sheet)
 ========================================  ==================================================
 
-File names made from ids go through :func:`optimizer.output.safe_name`. Residents appear per
-the scenario's ``privacy`` setting on everything meant for a wall or a shared folder; the
-calendars never name residents or programs.
+File names made from ids go through :func:`optimizer.output.safe_name`. Who sees what is set
+by audience (:mod:`.privacy`): staff sheets show residents per ``privacy``, never two alike;
+wall sheets (room timetables, the today board) name no resident and no treatment; calendar
+titles are neutral and never name a program. Every shared file carries the confidentiality
+note.
 
 Modules: :mod:`.data` (lookups shared by all), :mod:`.privacy`, :mod:`.tables` (pandas),
 :mod:`.grid` (week grid layout shared by HTML and PDF), :mod:`.charts`, :mod:`.html`,
