@@ -48,13 +48,15 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .compare_page import CSS as DECISION_CSS
+from .compare_page import Variation, decision_html, engineering_note, measure_variation
 from .executor import Executor, ExecutorUnavailable, make_executor
 from .output import RunFolder, prepare_out, safe_name
 from .problem import Problem, build_problem
@@ -213,14 +215,15 @@ def _bookings_frame(timetable: Timetable) -> pd.DataFrame:
 
 
 def _redact(scenario: Scenario, text: str) -> str:
-    """Resident names in free text as the scenario's privacy setting shows them."""
-    from .reports.privacy import resident_display
+    """Resident names in free text as staff sheets show them (never two alike)."""
+    from .reports.privacy import resident_labels
 
     if scenario.privacy == "names":
         return text
+    shown = resident_labels(scenario.residents, scenario.privacy)
     for r in sorted(scenario.residents, key=lambda r: -len(r.name or "")):
         if r.name:
-            text = text.replace(r.name, resident_display(r, scenario.privacy))
+            text = text.replace(r.name, shown[r.id])
     return text
 
 
@@ -284,6 +287,16 @@ def plan_metrics(
     m["session_cost_per_week"] = _r(session_cost / weeks)
     m["on_call_cost_per_week"] = _r(on_call_cost / weeks)
     m["total_cost_per_week"] = _r((session_cost + on_call_cost) / weeks)
+    # Paid time: staff are paid for their hours on shift (their availability), booked or not.
+    # A staff member on shift without an hourly_cost makes the paid cost unknown, not lower.
+    m["paid_hours_per_week"] = _r(sum(available.values()) / weeks)
+    unpriced = [s.id for s in scenario.staff if s.hourly_cost is None and available[s.id] > 0]
+    m["paid_cost_per_week"] = (
+        None
+        if unpriced
+        else _r(sum(available[s.id] * (s.hourly_cost or 0.0) for s in scenario.staff) / weeks)
+    )
+    m["staff_on_shift_without_cost"] = ";".join(unpriced)
     working = set(led["staff"]) | set(on_call["staff"])
     m["staff_without_cost"] = ";".join(
         s.id for s in scenario.staff if s.hourly_cost is None and s.id in working
@@ -349,6 +362,8 @@ LABELS = {
     "session_cost_per_week": "Cost/week: sessions",
     "on_call_cost_per_week": "Cost/week: on call",
     "total_cost_per_week": "Cost/week: total",
+    "paid_hours_per_week": "Paid hours/week (on shift)",
+    "paid_cost_per_week": "Cost/week: paid hours",
     "utilization_percent": "Utilization: {}",
     "room_utilization_percent": "Room utilization: {}",
     "on_call_coverage_percent": "On-call coverage: {}",
@@ -363,7 +378,13 @@ LABELS = {
     "rule_violations": "Rule violations (a bug if not 0)",
 }
 # shown in the notes below the table, not in it
-NOT_IN_TABLE = {"plan", "scenario", "unmet_top_reason", "staff_without_cost"}
+NOT_IN_TABLE = {
+    "plan",
+    "scenario",
+    "unmet_top_reason",
+    "staff_without_cost",
+    "staff_on_shift_without_cost",
+}
 
 
 def _inner(column: str) -> str:
@@ -587,6 +608,11 @@ thead th{background:#f4f6f8;border-bottom:2px solid #ccd;position:sticky;top:0}
 tr.group td{border-top:2px solid #ccd}
 img{max-width:100%;height:auto;border:1px solid #e3e6ea}
 .note{color:#555;font-size:.9em}ul{padding-left:20px}li{margin:4px 0}
+.verdict{font-size:1.1em;font-weight:600;background:#eef6ee;border:1px solid #bcd9bc;
+padding:8px 12px}
+table.decide td:first-child{font-weight:600}.diff{color:#555;font-size:.9em}
+details{margin:18px 0}summary{cursor:pointer;color:#334;font-weight:600}
+@media (max-width:700px){body{margin:10px}table{display:block;overflow-x:auto}}
 .confidential{background:#fff6e5;border:1px solid #f0d9a8;padding:6px 10px;font-size:.85em}
 """
 
@@ -595,7 +621,9 @@ DEFINITIONS = (
     "Hours per week by role: sessions led by staff who hold the role (someone with two roles "
     "counts under both). Cost per week: each facilitator's session hours × their hourly_cost; "
     "on-call hours are priced the same way and shown apart (paid time whether or not a crisis "
-    "comes); staff without an hourly_cost count as 0. Utilization: hours led (or booked, for "
+    "comes); staff without an hourly_cost count as 0 there. Paid hours: each staff member's "
+    "hours on shift (their availability), booked or not; their cost is unknown when someone on "
+    "shift has no hourly_cost. Utilization: hours led (or booked, for "
     "rooms) against hours available. Resident sessions per day: average over residents and "
     "open days, and the most on one day. Evening: sessions ending after 18:00."
 )
@@ -623,6 +651,7 @@ def comparison_html(
     meta: Sequence[str],
     links: dict[str, str],
     extra: Sequence[Section] = (),
+    variation: Variation | None = None,
 ) -> str:
     plans = [str(p) for p in frame["plan"]]
     head = "".join(
@@ -649,16 +678,19 @@ def comparison_html(
     return (
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+        f"<title>{esc(title)}</title><style>{CSS}{DECISION_CSS}</style></head><body>"
         f"<h1>{esc(title)}</h1>"
         + "".join(f'<p class="meta">{esc(line)}</p>' for line in meta)
         + '<p class="confidential">Confidential: the linked reports contain information about '
         "people in treatment (42 CFR Part 2). Share only with the care team.</p>"
+        + "<h2>Which plan</h2>"
+        + decision_html(frame, links, variation)
         + sections
         + '<h2>Chart</h2><img alt="The plans side by side: sessions placed, on-call coverage, '
         f'staff hours by role and cost per week" src="data:image/png;base64,{chart}">'
-        + f"<h2>Plans</h2><table><thead><tr><th></th>{head}</tr></thead>"
-        + f"<tbody>{''.join(body)}</tbody></table>"
+        + f"<details><summary>{esc(engineering_note(list(frame.columns)))}</summary>"
+        + f"<table><thead><tr><th></th>{head}</tr></thead>"
+        + f"<tbody>{''.join(body)}</tbody></table></details>"
         + (f"<h2>Unmet demand and notes</h2><ul>{note_items}</ul>" if note_items else "")
         + (f"<h2>Each plan's own report</h2><ul>{reports}</ul>" if reports else "")
         + f'<h2>How the numbers are computed</h2><p class="note">{esc(DEFINITIONS)}</p>'
@@ -705,6 +737,7 @@ def run_comparison(
     title: str | None = None,
     extra: Callable[[list[PlanRun], RunFolder], Sequence[Section]] | None = None,
     describe: Sequence[str] = (),
+    repeat_current: bool = False,
 ) -> Comparison:
     """Solve every plan through ``executor`` and write the comparison into ``run`` (published
     by the caller). ``settings.workers`` is replaced by the executor's threads per solve.
@@ -718,14 +751,21 @@ def run_comparison(
         deterministic=settings.deterministic,
     )
     tasks = [SolveTask(p.id, p.scenario, settings) for p in plans]
+    if repeat_current and plans:  # the current plan again, another seed: run-to-run variation
+        again = replace(settings, seed=settings.seed + 1)
+        tasks.append(SolveTask(plans[0].id, plans[0].scenario, again))
+    repeat: dict[str, Any] | None = None
     say(
         f"Solving {len(plans)} plan(s), {settings.time_limit:g} s each, seed {settings.seed}: "
         f"{executor.description}."
     )
     runs: dict[int, PlanRun] = {}
     for i, result in executor.run(solve_task, tasks):
-        plan = plans[i]
+        plan = plans[i % len(plans)]
         problem, report, summary = finish_plan(plan, result)
+        if i >= len(plans):
+            repeat = plan_metrics(problem, result.timetable, report, summary)
+            continue
         sub = RunFolder(run.path(PLANS_DIR, plan.id))
         try:
             write_run(sub, problem, result, report, summary)
@@ -747,8 +787,9 @@ def run_comparison(
             *(
                 describe
                 or [
-                    f"Base: {plans[0].path}; plans: "
-                    + (", ".join(str(p.path) for p in plans[1:]) or "none")
+                    f"Current plan: {plans[0].id}; compared with: "
+                    + (", ".join(p.id for p in plans[1:]) or "none")
+                    + " (each plan's files are listed in its summary.json)."
                 ]
             ),
             f"Each solved with a {settings.time_limit:g} s time limit, seed {settings.seed}, "
@@ -760,6 +801,11 @@ def run_comparison(
             meta.append(f"Not solved (interrupted): {', '.join(unsolved)}")
         links = {r.plan.id: f"{r.folder}/index.html" for r in done}
         sections = list(extra(done, run)) if extra else []
+        variation = (
+            measure_variation(done[0].plan.id, done[0].metrics, repeat)
+            if repeat is not None and done[0].plan is plans[0]
+            else None
+        )
         page = comparison_html(
             frame,
             chart,
@@ -767,6 +813,7 @@ def run_comparison(
             meta=meta,
             links=links,
             extra=sections,
+            variation=variation,
         )
         run.write("comparison.html", page)
     return Comparison(run.final, frame, done, unsolved, executor.interrupted)
@@ -819,6 +866,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("base", type=Path, help="the base scenario")
     p.add_argument("plans", type=Path, nargs="*", help="overlay files (base: ...) to compare")
     add_solve_options(p)
+    p.add_argument(
+        "--repeat-current",
+        action="store_true",
+        help="solve the base twice (another seed) to show which differences are only noise",
+    )
 
 
 class UsageError(Exception):
@@ -872,11 +924,18 @@ def _compare(args: argparse.Namespace) -> int:
     say: Say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
     check_options(args)
     plans = load_plans(args.base, args.plans, lambda m: print(m, flush=True))
-    executor = executor_from(args, len(plans))
+    executor = executor_from(args, len(plans) + (1 if args.repeat_current else 0))
     run = output_run(args, default_folder(Path("reports"), args.base, "compare"), say)
     try:
         with executor:
-            comparison = run_comparison(plans, settings_from(args), executor, run, say=say)
+            comparison = run_comparison(
+                plans,
+                settings_from(args),
+                executor,
+                run,
+                say=say,
+                repeat_current=args.repeat_current,
+            )
         if not comparison.runs:
             run.discard()
             print("Interrupted before any plan was solved; nothing was written.", file=sys.stderr)

@@ -27,7 +27,7 @@ from optimizer.scenario import ScenarioError, load_scenario
 from optimizer.solve import Settings, solve
 from optimizer.validate import validate
 
-from .conftest import ROOT
+from .conftest import ROOT, tiny
 
 TIME_LIMIT = "3"
 
@@ -350,7 +350,17 @@ def test_compare_end_to_end_matches_each_plans_own_files(tmp_path, base, capsys)
     )
     out = tmp_path / "out"
     code = cli.main(
-        ["compare", str(base), str(fewer), str(more), "--out", str(out), "--time-limit", TIME_LIMIT]
+        [
+            "compare",
+            str(base),
+            str(fewer),
+            str(more),
+            "--out",
+            str(out),
+            "--time-limit",
+            TIME_LIMIT,
+            "--repeat-current",
+        ]
     )
     printed = capsys.readouterr().out
     assert code == 0, printed
@@ -392,6 +402,12 @@ def test_compare_end_to_end_matches_each_plans_own_files(tmp_path, base, capsys)
 
     page = (out / "comparison.html").read_text()
     assert "data:image/png;base64," in page
+    # Decision rows first, plans as named columns with their difference from the current one;
+    # the engineering rows folded away; the repeat solve is only used for the variation note.
+    assert page.index("Which plan") < page.index("<details>") < page.index("Score (lower")
+    assert ">Home (current)</a>" in page and page.count("vs current") == 2
+    assert "Run-to-run variation was measured" in page
+    assert not (out / "plans" / "home-2").exists() and len(list((out / "plans").iterdir())) == 3
     assert 'href="plans/fewer-peers/index.html"' in page
     assert "<b>More</b>" not in page  # every text is escaped
     assert (out / "comparison.png").read_bytes().startswith(b"\x89PNG")
@@ -529,3 +545,91 @@ def test_dask_gives_the_same_comparison_as_the_local_pool(tmp_path):
     pd.testing.assert_frame_equal(local, remote)
     assert list(remote["sessions_required"]) == [4, 4]
     assert list(remote["sessions_placed"]) == [1, 4]  # bell alone, busy until 11:00; 3 peers
+
+
+def _plans_frame() -> pd.DataFrame:
+    """Three plans by hand: the current one misses on-call cover, two meet everything."""
+    common = {"evening_share_percent": 20.0, "weekend_share_percent": 10.0, "sessions_placed": 50}
+    rows = [
+        {
+            "plan": "current",
+            "sessions_unmet": 0,
+            "on_call_coverage_min_percent": 80.0,
+            "paid_hours_per_week": 100.0,
+            "paid_cost_per_week": 2500.0,
+            **common,
+        },
+        {
+            "plan": "one-more-peer",
+            "sessions_unmet": 0,
+            "on_call_coverage_min_percent": 100.0,
+            "paid_hours_per_week": 130.0,
+            "paid_cost_per_week": 3100.0,
+            **common,
+        },
+        {
+            "plan": "evening-shift",
+            "sessions_unmet": 0,
+            "on_call_coverage_min_percent": 100.0,
+            "paid_hours_per_week": 120.0,
+            "paid_cost_per_week": 2900.0,
+            **common,
+            "evening_share_percent": 21.0,
+        },
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_the_cheapest_plan_that_meets_everything_is_named() -> None:
+    from optimizer.compare_page import cheapest_sentence, decision_html
+
+    frame = _plans_frame()
+    assert cheapest_sentence(frame) == (
+        "Evening shift is the cheapest plan that places every session with full on-call "
+        "cover: 2,900 a week in paid staff hours."
+    )
+    page = decision_html(frame, {})
+    assert "+400" in page and "+20.0 points" in page and "none: every session placed" in page
+    # A plan with someone on shift but no hourly cost is not "free": its cost is not known.
+    frame.loc[2, "paid_cost_per_week"] = None
+    assert cheapest_sentence(frame).startswith("One more peer is the cheapest")
+    assert "Not counted, as their cost is not known: Evening shift." in cheapest_sentence(frame)
+    frame["on_call_coverage_min_percent"] = 90.0
+    assert cheapest_sentence(frame).startswith("No plan places every session")
+
+
+def test_differences_within_run_to_run_variation_are_flagged() -> None:
+    from optimizer.compare_page import Variation, within_noise
+
+    frame = _plans_frame()
+    noise = within_noise(frame, Variation("current", {"evening_share_percent": 2.5}))
+    assert noise == [
+        "Evening shift against the current plan: sessions ending after 18:00 (1.0 points; two "
+        "runs differed by 2.5 points). These differences are no larger than between two runs of "
+        "the same plan: treat them as equal, or solve longer."
+    ]
+    assert within_noise(frame, None) == []
+
+
+def test_paid_cost_counts_hours_on_shift_and_is_unknown_without_a_rate(load) -> None:
+    from optimizer.compare import plan_metrics
+    from optimizer.problem import build_problem
+    from optimizer.timetable import Timetable
+
+    scenario = tiny(
+        staff=[
+            {
+                "id": "rivera",
+                "roles": ["clinician"],
+                "available": "Mon 09:00-13:00",
+                "hourly_cost": 50,
+            },
+        ]
+    )
+    problem = build_problem(load(scenario))
+    m = plan_metrics(problem, Timetable(), None, {})
+    assert m["paid_hours_per_week"] == 4.0 and m["paid_cost_per_week"] == 200.0
+    scenario["staff"].append({"id": "bell", "roles": ["peer"], "available": "Tue 09:00-10:00"})
+    m = plan_metrics(build_problem(load(scenario)), Timetable(), None, {})
+    assert m["paid_hours_per_week"] == 5.0 and m["paid_cost_per_week"] is None
+    assert m["staff_on_shift_without_cost"] == "bell"

@@ -169,6 +169,7 @@ class _Dom(HTMLParser):
         self.blocks: list[tuple[dict[str, str], dict[str, str]]] = []
         self._section: dict[str, str] | None = None
         self.text: list[str] = []
+        self.section_text: dict[int, list[str]] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
@@ -188,6 +189,8 @@ class _Dom(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if self._section is not None:
+            self.section_text.setdefault(len(self.sections) - 1, []).append(data)
 
 
 def _parse(text: str) -> _Dom:
@@ -293,6 +296,87 @@ def test_page_in_headless_chromium(solved: Solved, tmp_path: Path) -> None:
     assert _pages(printed.read_bytes()) == solved.scenario.calendar.weeks
 
 
+MEASURE = """<script>
+(function () {
+  var w = window.innerWidth, out = {width: w, scroll: document.documentElement.scrollWidth,
+    items: []};
+  var shown = document.querySelectorAll('section.tt.on [data-kind]');
+  for (var i = 0; i < shown.length; i++) {
+    var r = shown[i].getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;  // the layout for the other width
+    out.items.push({session: shown[i].getAttribute('data-session'),
+      date: shown[i].getAttribute('data-date'), start: shown[i].getAttribute('data-start'),
+      kind: shown[i].getAttribute('data-kind'), left: r.left, right: r.right,
+      width: r.width, height: r.height, fits: shown[i].scrollWidth <= shown[i].clientWidth + 1});
+  }
+  window.parent.postMessage(JSON.stringify(out), '*');
+})();
+</script>"""
+# Headless Chromium windows are at least 500 px wide: the page is measured in a frame of the
+# width under test, which reports to the frame's parent.
+HARNESS = """<!DOCTYPE html><html><body style="margin:0">
+<script>window.addEventListener('message', function (e) {
+  document.body.setAttribute('data-measure', e.data); });</script>
+<iframe src="{src}" style="border:0;width:{width}px;height:900px"></iframe></body></html>"""
+
+
+class _Measure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.value: dict[str, Any] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            import json
+
+            self.value = json.loads(dict(attrs).get("data-measure") or "{}")
+
+
+def measure_page(page: Path, tmp: Path, width: int, hash_: str) -> dict[str, Any]:
+    """Open ``page`` at ``width`` CSS pixels in headless Chromium showing ``hash_`` and
+    return what a person would see: the page's scroll width, and each block or agenda item
+    shown, with its box."""
+    probe = tmp / f"probe-{width}.html"
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
+    )
+    harness = tmp / f"harness-{width}.html"
+    src = probe.resolve().as_uri() + hash_
+    harness.write_text(HARNESS.replace("{src}", src).replace("{width}", str(width)))
+    dom = _chromium(
+        "--dump-dom",
+        "--virtual-time-budget=3000",
+        f"--window-size={max(width, 500)},900",
+        harness.resolve().as_uri(),
+        tmp=tmp,
+    ).stdout
+    parser = _Measure()
+    parser.feed(dom)
+    return parser.value
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_session_is_readable_on_a_phone_and_a_desktop(
+    solved: Solved, tmp_path: Path, width: int
+) -> None:
+    if shutil.which("chromium") is None:
+        pytest.skip("no `chromium` binary (Debian: apt-get install chromium); .ci/run has it")
+    for week in (1, 2) if width < 700 else (1,):
+        got = measure_page(solved.folder / "index.html", tmp_path, width, f"#staff-0/{week}")
+        assert got["width"] == width
+        assert got["scroll"] <= width, "the page scrolls sideways"
+        sessions = [i for i in got["items"] if i["kind"] == "session"]
+        expected = _expected_sessions(
+            [b for b in _mine(solved, "rivera") if solved.data.week_of(b.date) == week - 1]
+        )
+        assert {(i["date"], i["start"], i["session"]) for i in sessions} == expected
+        for item in got["items"]:
+            assert item["left"] >= 0 and item["right"] <= width, item
+            assert item["width"] >= (300 if width < 700 else 100), item  # readable
+            assert item["height"] >= 18, item
+
+
 # --- calendars --------------------------------------------------------------------------------
 
 
@@ -301,17 +385,45 @@ def _events(path: Path) -> list[icalendar.Event]:
     return list(cal.walk("VEVENT"))
 
 
+def expand(events: list[icalendar.Event]) -> list[tuple[dt.datetime, dt.datetime, str, str]]:
+    """Every dated instance a calendar app would show: RRULEs expanded (python-dateutil),
+    EXDATEs removed, RECURRENCE-ID overrides in place of the instances they replace."""
+    from dateutil.rrule import rruleset, rrulestr
+
+    overrides = {
+        (str(e["uid"]), e.decoded("recurrence-id")): e for e in events if "recurrence-id" in e
+    }
+    out = []
+    for e in events:
+        if "recurrence-id" in e:
+            continue
+        start, end = e.decoded("dtstart"), e.decoded("dtend")
+        starts = [start]
+        if "rrule" in e:
+            rules = rruleset()
+            rules.rrule(rrulestr(e["rrule"].to_ical().decode(), dtstart=start))
+            exdates = e.get("exdate", [])
+            for ex in exdates if isinstance(exdates, list) else [exdates]:
+                for when in ex.dts:
+                    rules.exdate(when.dt)
+            starts = list(rules)
+        for when in starts:
+            shown = overrides.get((str(e["uid"]), when))
+            if shown is None:
+                shown, s, t = e, when, when + (end - start)
+            else:
+                s, t = shown.decoded("dtstart"), shown.decoded("dtend")
+            out.append((s, t, str(shown["summary"]), str(shown.get("description", ""))))
+    return out
+
+
 def test_calendars_match_the_timetable_one_to_one(solved: Solved) -> None:
     zone = "America/Chicago"
     for staff in solved.scenario.staff:
         events = _events(solved.folder / "calendars" / f"{safe_name(staff.id)}.ics")
         got = sorted(
-            (
-                e.decoded("dtstart").replace(tzinfo=None),
-                e.decoded("dtend").replace(tzinfo=None),
-                str(e["summary"]),
-            )
-            for e in events
+            (s.replace(tzinfo=None), t.replace(tzinfo=None), title)
+            for s, t, title, _ in expand(events)
         )
         expected = [
             (
@@ -328,19 +440,75 @@ def test_calendars_match_the_timetable_one_to_one(solved: Solved) -> None:
         ]
         assert got == sorted(expected)
         assert all(e.decoded("dtstart").tzinfo.key == zone for e in events)
-        assert len({str(e["uid"]) for e in events}) == len(events)
+        masters = [e for e in events if "recurrence-id" not in e]
+        assert len({str(e["uid"]) for e in masters}) == len(masters)
+
+
+def test_a_weekly_session_is_one_recurring_event(solved: Solved) -> None:
+    events = _events(solved.folder / "calendars" / "rivera.ics")
+    masters = [e for e in events if "recurrence-id" not in e]
+    # Three weekly group sessions over two weeks: three events, each recurring twice.
+    assert len(masters) == len({b.session for b in _mine(solved, "rivera")}) == 3
+    for e in masters:
+        rule = e["rrule"]
+        assert rule["FREQ"] == ["WEEKLY"] and rule["COUNT"] == [2]
+    assert len(expand(events)) == len(_mine(solved, "rivera")) == 6
+
+
+def test_calendar_exceptions_and_moves(solved: Solved) -> None:
+    from dataclasses import replace
+
+    from optimizer.timetable import Timetable
+
+    # By hand: a weekly session in weeks 1, 2 and 4 of four, moved in week 2 (not in week 3).
+    base = dt.date(2026, 12, 7)
+    make = lambda day, start: Booking(  # noqa: E731
+        date=base + dt.timedelta(days=day),
+        start=start,
+        end=start + 60,
+        program="group-therapy",
+        session="group-therapy/A/1",
+        room="group-room",
+        facilitators=("rivera",),
+        residents=("R01",),
+    )
+    bookings = [make(0, 600), make(8, 660), make(21, 600)]
+    scenario = solved.scenario.model_copy(
+        update={"calendar": solved.scenario.calendar.model_copy(update={"weeks": 4})}
+    )
+    problem = replace(solved.problem, scenario=scenario)
+    data = ReportData(problem=problem, timetable=Timetable(bookings=bookings), summary={})
+    events = list(icalendar.Calendar.from_ical(ics.staff_ics(data, "rivera")).walk("VEVENT"))
+    masters = [e for e in events if "recurrence-id" not in e]
+    assert len(masters) == 1 and masters[0]["rrule"]["COUNT"] == [4]
+    assert len(events) == 2  # the master and the moved week
+    got = sorted((s.replace(tzinfo=None), t.replace(tzinfo=None)) for s, t, *_ in expand(events))
+    assert got == sorted((_at(b.date, b.start), _at(b.date, b.end)) for b in bookings)
 
 
 def _at(day: dt.date, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=minute)
 
 
-def test_calendars_never_name_programs_or_residents(solved: Solved) -> None:
+def test_calendars_never_name_programs_and_describe_what_staff_need(solved: Solved) -> None:
     for path in (solved.folder / "calendars").glob("*.ics"):
-        text = icalendar.Calendar.from_ical(path.read_bytes()).to_ical().decode()
-        for word in ("Therapy", "Counseling", "Crisis", "Jordan", "alert"):
+        cal = icalendar.Calendar.from_ical(path.read_bytes())
+        text = cal.to_ical().decode()
+        for word in ("Therapy", "Counseling", "Crisis"):
             assert word not in text, (path.name, word)
         assert "BEGIN:VTIMEZONE" in text and "TZID:America/Chicago" in text
+        assert "Confidential" in str(cal["x-wr-caldesc"])
+        for e in cal.walk("VEVENT"):
+            assert "Confidential" in str(e["description"])
+            assert "Jordan" not in str(e["summary"]) and "Jordan" not in str(e.get("location"))
+    # Residents in the description exactly as the staff sheets show them.
+    by_start = {
+        _at(b.date, b.start): ", ".join(solved.data.residents_shown(b.residents))
+        for b in _mine(solved, "rivera")
+    }
+    for s, _, _, description in expand(_events(solved.folder / "calendars" / "rivera.ics")):
+        assert f"Residents: {by_start[s.replace(tzinfo=None)]}" in description
+        assert description.startswith("Group session in ")
 
 
 def test_calendar_uids_are_stable_across_writes(solved: Solved) -> None:
@@ -353,7 +521,7 @@ def test_calendar_uids_are_stable_across_writes(solved: Solved) -> None:
     def sequence(raw: bytes) -> int:
         return int(icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]["sequence"])
 
-    assert uids(first) == uids(later) and len(uids(first)) == 6
+    assert uids(first) == uids(later) and len(set(uids(first))) == 3
     assert all(u.endswith("@recovery-home-optimizer") for u in uids(first))
     assert sequence(later) > sequence(first)  # so a re-import updates the events
 
@@ -363,24 +531,24 @@ def test_calendar_uids_are_stable_across_writes(solved: Solved) -> None:
 
 def test_workbook_matches_the_timetable(solved: Solved) -> None:
     path = solved.folder / "timetable.xlsx"
-    sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    sheets = pd.read_excel(path, sheet_name=None)
     timetable = sheets["Timetable"]
     got = sorted(
         zip(
-            timetable["Date"].str[:10],
+            [d.date() for d in timetable["Date"]],
             timetable["Start"],
             timetable["End"],
-            timetable["Session"],
+            timetable["Program"],
             timetable["Room"],
             strict=True,
         )
     )
     expected = sorted(
         (
-            b.date.isoformat(),
-            f"{b.start // 60:02d}:{b.start % 60:02d}",
-            f"{b.end // 60:02d}:{b.end % 60:02d}",
-            b.session,
+            b.date,
+            dt.time(b.start // 60, b.start % 60),
+            dt.time(b.end // 60, b.end % 60),
+            solved.data.program_label(b.program),
             solved.data.room_label(b.room),
         )
         for b in solved.bookings
@@ -391,9 +559,38 @@ def test_workbook_matches_the_timetable(solved: Solved) -> None:
     peer = sheets["Staff - Sam Peer"]
     shifts = [s for s in solved.data.on_call if s.staff == ODD_STAFF]
     assert len(peer) == len(_mine(solved, ODD_STAFF)) + len(shifts)
+    assert (peer["Program"] == "On call: Crisis Peer Counseling").sum() == len(shifts) > 0
     assert {"Room - group-room", "Room - office"} <= set(sheets)
     for name in sheets:
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_workbook_is_one_people_can_work_in(solved: Solved) -> None:
+    book = openpyxl.load_workbook(solved.folder / "timetable.xlsx")
+    assert book.sheetnames[0] == "About"
+    ws = book["Timetable"]
+    assert isinstance(ws["A2"].value, dt.datetime) and ws["A2"].is_date
+    assert isinstance(ws["D2"].value, dt.time) and ws["D2"].number_format == "hh:mm"
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert "Confidential" in sheet.oddFooter.left.text or "posting" in sheet.oddFooter.left.text
+    for name in ("Timetable", "On call", "Staff - Dr. Ana Rivera"):
+        assert book[name].freeze_panes == "A2" and book[name].auto_filter.ref
+        assert book[name].print_title_rows == "$1:$1"
+    # A week grid per staff member and room: day columns, a time per row, sessions in place.
+    grid = book["Week - Dr. Ana Rivera"]
+    assert {"Week - group-room", "Week - office", "Week - Sam Peer"} <= set(book.sheetnames)
+    times = {c.value: c.row for c in grid["A"] if isinstance(c.value, dt.time)}
+    days = {c.value.date(): c.column for c in grid[2] if isinstance(c.value, dt.datetime)}
+    for b in _mine(solved, "rivera"):
+        if solved.data.week_of(b.date) == 0:
+            cell = grid.cell(row=times[dt.time(b.start // 60, b.start % 60)], column=days[b.date])
+            assert str(cell.value).startswith(f"{b.start // 60:02d}:{b.start % 60:02d}")
+            assert "Group Therapy" in str(cell.value)
+    assert grid.merged_cells.ranges  # a one-hour session spans its four 15-minute rows
+    assert grid.page_setup.fitToHeight == solved.scenario.calendar.weeks  # a week a page
+    assert len(grid.row_breaks.brk) == solved.scenario.calendar.weeks - 1
 
 
 def test_workbook_neutralises_formulas(solved: Solved) -> None:
@@ -402,7 +599,7 @@ def test_workbook_neutralises_formulas(solved: Solved) -> None:
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = [str(c.value) for c in cells if isinstance(c.value, str)]
     residents = [t for t in texts if FORMULA_NAME in t]
-    assert residents and all(t.startswith("'") or ", " + FORMULA_NAME in t for t in residents)
+    assert residents and not [t for t in texts if t.startswith(("=", "+", "-", "@"))]
     assert any(t == "'" + FORMULA_NAME for t in texts)  # a one-on-one lists only them
 
 
@@ -432,6 +629,61 @@ def test_staff_pdfs_have_a_page_per_week(solved: Solved) -> None:
         assert _pages(raw) == solved.scenario.calendar.weeks
 
 
+def media_boxes(raw: bytes) -> set[tuple[float, float]]:
+    """Every page's size in points, as a PDF viewer or printer reads it."""
+    return {
+        (float(w), float(h))
+        for w, h in re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", raw)
+    }
+
+
+LETTER, A4 = (792.0, 612.0), (842.0, 595.0)
+
+
+def _with_sharing(solved: Solved, **update: Any) -> ReportData:
+    from dataclasses import replace
+
+    sharing = solved.scenario.sharing.model_copy(update=update)
+    scenario = solved.scenario.model_copy(update={"sharing": sharing})
+    return build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+
+
+def test_pdfs_are_letter_or_a4(solved: Solved) -> None:
+    sizes = {LETTER, A4, LETTER[::-1], A4[::-1]}  # landscape or portrait
+    for path in solved.folder.rglob("*.pdf"):
+        assert media_boxes(path.read_bytes()) <= sizes, path
+    assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="a4"), "rivera")) == {A4}
+    assert media_boxes(pdf.staff_pdf(_with_sharing(solved, paper="letter"), "rivera")) == {LETTER}
+    assert pdf.locale_paper({"LANG": "en_US.UTF-8"}) == "letter"
+    assert pdf.locale_paper({"LC_PAPER": "de_DE.UTF-8", "LANG": "en_US.UTF-8"}) == "a4"
+    assert pdf.locale_paper({"LANG": "C.UTF-8"}) == "letter"
+
+
+def test_a_long_program_name_is_never_cut() -> None:
+    from optimizer.reports.grid import Block
+
+    block = Block(
+        0,
+        dt.date(2026, 12, 7),
+        600,
+        645,
+        "session",
+        "p",
+        "s",
+        "One-on-One Peer Counseling",
+        ("Counseling Office 1", "J.P."),
+    )
+    # Too long beside the time: the short name when it fits there, else the full name on
+    # lines of its own when the block is tall enough.
+    first, details = pdf.block_lines(block, 100, 27, char_pt=3.5, short="Peer 1:1")
+    assert first == "10:00–10:45  Peer 1:1" and details == ["Counseling Office 1", "J.P."]
+    first, _ = pdf.block_lines(block, 100, 60, char_pt=3.5, short="Peer 1:1")
+    assert first == "10:00–10:45  Peer 1:1"
+    first, details = pdf.block_lines(block, 70, 60, char_pt=3.5)
+    assert first.split("\n") == ["10:00–10:45", "One-on-One Peer", "Counseling"]
+    assert "…" not in first
+
+
 def test_pdf_text_fits_its_block() -> None:
     from optimizer.reports.grid import Block
 
@@ -452,6 +704,107 @@ def test_pdf_text_fits_its_block() -> None:
     assert details[0] == "Group Room" and details[1].endswith("…")
     assert all(len(line) <= 27 for line in [first, *details])
     assert pdf.block_lines(block, width_pt=100, height_pt=5) == ("", [])
+
+
+def pdf_pages_text(raw: bytes) -> list[str]:
+    """The text of each page of a PDF drawn with core fonts (the words a reader sees; one
+    line per text object)."""
+    import zlib
+
+    pages = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        if b"BT" not in content:
+            continue
+        lines = []
+        for block in re.findall(rb"BT(.*?)ET", content, re.S):
+            parts = re.findall(rb"\(((?:\\.|[^\\)])*)\)", block)
+            text = b"".join(re.sub(rb"\\(.)", rb"\1", part) for part in parts)
+            lines.append(text.decode("cp1252"))
+        pages.append("\n".join(lines))
+    return pages
+
+
+def test_resident_handout_shows_only_their_own_sessions(solved: Solved) -> None:
+    data = solved.data
+    for week in range(data.weeks):
+        raw = (solved.folder / "handouts" / f"week-{week + 1}.pdf").read_bytes()
+        pages = pdf_pages_text(raw)
+        assert len(pages) == len(solved.scenario.residents)  # one page each
+        dates = data.week_dates(week)
+        for resident, page in zip(solved.scenario.residents, pages, strict=True):
+            assert f"Your week: {data.resident_shown(resident.id)}" in page
+            assert "Confidential" in page
+            mine = {
+                (b.date, b.start)
+                for b in solved.bookings
+                if resident.id in b.residents and dates[0] <= b.date <= dates[-1]
+            }
+            times = set(re.findall(r"\d\d:\d\d–\d\d:\d\d", page))
+            assert len(times) <= len(mine)
+            rows = [ln for ln in page.splitlines() if re.fullmatch(r"\d\d:\d\d–\d\d:\d\d", ln)]
+            assert len(rows) == len(mine), resident.id
+            # The one-on-one line names nobody else.
+            others = [data.resident_shown(r.id) for r in solved.scenario.residents if r != resident]
+            assert not [
+                o for o in others if o in page.replace(data.resident_shown(resident.id), "")
+            ]
+
+
+def test_sign_in_sheets_list_exactly_the_groups_attendees(solved: Solved) -> None:
+    data = solved.data
+    raw = (solved.folder / "sign-in" / "week-1.pdf").read_bytes()
+    pages = pdf_pages_text(raw)
+    dates = data.week_dates(0)
+    groups = [
+        b
+        for b in solved.bookings
+        if dates[0] <= b.date <= dates[-1] and b.program == "group-therapy"
+    ]
+    assert len(pages) == len(groups) > 0  # one-on-ones get none
+    for b, page in zip(sorted(groups, key=lambda b: (b.date, b.start)), pages, strict=True):
+        assert "Sign-in: Group Therapy" in page and "Signature" in page
+        assert f"{b.start // 60:02d}:{b.start % 60:02d}" in page
+        assert data.room_label(b.room) in page and "Dr. Ana Rivera" in page
+        listed = page.splitlines()
+        numbered = [listed[i + 1] for i, ln in enumerate(listed[:-1]) if ln.isdigit()]
+        assert sorted(numbered) == sorted(data.residents_shown(b.residents))
+
+
+def test_today_board_is_a_wall_sheet(solved: Solved) -> None:
+    from optimizer.reports import today
+
+    page = (solved.folder / "today.html").read_text(encoding="utf-8")
+    day = solved.bookings[0].date
+    assert f'data-date="{day.isoformat()}"' in page
+    assert "Group session" in page and "On call" in page
+    pdf_text = "\n".join(pdf_pages_text((solved.folder / "today.pdf").read_bytes()))
+    board = today.board_rows(solved.data, day)
+    assert len(board) == sum(b.date == day for b in solved.bookings) + sum(
+        s.date == day for s in solved.data.on_call
+    )
+    for text in (page, pdf_text):
+        for word in _identities(solved.scenario):
+            assert word not in text, word
+    assert media_boxes((solved.folder / "today.pdf").read_bytes()) <= {LETTER, A4}
+
+
+def test_every_shared_file_carries_the_note(solved: Solved) -> None:
+    note = ("Confidential", "For posting")
+    f = solved.folder
+    for path in [f / "index.html", f / "today.html"]:
+        assert any(n in path.read_text(encoding="utf-8") for n in note), path
+    for path in f.rglob("*.pdf"):
+        for page in pdf_pages_text(path.read_bytes()):
+            assert any(n in page for n in note), path
+    for path in (f / "calendars").glob("*.ics"):
+        assert "Confidential" in icalendar.Calendar.from_ical(path.read_bytes())["x-wr-caldesc"]
+    book = openpyxl.load_workbook(f / "timetable.xlsx")
+    assert "Confidential" in str(book["About"]["A2"].value)
+    assert all(any(n in ws.oddFooter.left.text for n in note) for ws in book.worksheets)
 
 
 # --- utilization, worked out by hand ----------------------------------------------------------
@@ -658,3 +1011,118 @@ def test_reasons_show_residents_per_the_privacy_setting(solved: Solved) -> None:
     scenario = solved.scenario.model_copy(update={"privacy": "initials"})
     data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
     assert redact(data, text) == "J.P. (R01) and R03 (R03) are never free together"
+
+
+def _identities(scenario: Scenario) -> list[str]:
+    """Everything that would tell a visitor who is in which treatment: residents' ids, names
+    and initials (with their disambiguators), program names and ids."""
+    from optimizer.reports.privacy import resident_labels
+
+    out = [x for r in scenario.residents for x in (r.id, r.label)]
+    out += list(resident_labels(scenario.residents, "initials").values())
+    out += [p.label for p in scenario.programs] + [p.id for p in scenario.programs]
+    return [x for x in out if x]
+
+
+def test_room_timetables_name_no_resident_and_no_treatment(solved: Solved) -> None:
+    page = (solved.folder / "index.html").read_text(encoding="utf-8")
+    dom = _parse(page)
+    rooms = [i for i, s in enumerate(dom.sections) if s["data-view"] == "room"]
+    assert rooms
+    text = " ".join(" ".join(dom.section_text.get(i, [])) for i in rooms)
+    attrs = " ".join(" ".join(b.values()) for s, b in dom.blocks if s["data-view"] == "room")
+    assert "Group session" in text and "One-on-one session" in text
+    for word in _identities(solved.scenario):
+        assert word not in text and word not in attrs, word
+    # Even with privacy: names, the room sheets of the workbook are wall sheets too.
+    book = pd.read_excel(solved.folder / "timetable.xlsx", sheet_name=None, dtype=str)
+    for name, frame in book.items():
+        if name.startswith("Room"):
+            cells = " ".join(frame.astype(str).to_numpy().ravel()) + " ".join(frame.columns)
+            for word in _identities(solved.scenario):
+                assert word not in cells, (name, word)
+
+
+def test_a_program_listed_for_walls_is_named_there(solved: Solved) -> None:
+    from dataclasses import replace
+
+    from optimizer.reports.grid import week_grid
+
+    sharing = solved.scenario.sharing.model_copy(
+        update={"wall_programs": ["group-therapy"], "wall_residents": "count"}
+    )
+    scenario = solved.scenario.model_copy(update={"sharing": sharing})
+    data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+    grid = week_grid(data, "room", "group-room", "Group Room", 0)
+    assert {b.title for b in grid.blocks} == {"Group Therapy"}
+    assert all(b.details[1] == "3 residents" for b in grid.blocks)
+
+
+def test_residents_with_the_same_initials_never_look_alike() -> None:
+    from optimizer.reports.privacy import resident_labels
+
+    people = [
+        Resident(id="R01", name="Jordan Miles"),
+        Resident(id="R02", name="Jamie Moss"),
+        Resident(id="R03", name="Taylor B."),
+    ]
+    assert resident_labels(people, "initials") == {"R01": "Jo.M.", "R02": "Ja.M.", "R03": "T.B."}
+    twins = [Resident(id="R01", name="Jo Ma"), Resident(id="R02", name="Jo Ma")]
+    assert resident_labels(twins, "initials") == {"R01": "J.M.", "R02": "J.M. #2"}
+    assert resident_labels(twins, "names") == {"R01": "Jo Ma", "R02": "Jo Ma #2"}
+
+
+def test_same_initials_render_differently_on_staff_sheets(solved: Solved) -> None:
+    from dataclasses import replace
+
+    from optimizer.reports.grid import week_grid
+
+    renamed = [
+        r.model_copy(update={"name": n})
+        for r, n in zip(
+            solved.scenario.residents, ["Jordan Miles", "Jamie Moss", "J. M."], strict=True
+        )
+    ]
+    scenario = solved.scenario.model_copy(update={"residents": renamed, "privacy": "initials"})
+    data = build_data(replace(solved.problem, scenario=scenario), solved.result, None, {})
+    assert len(set(data.shown.values())) == 3
+    grid = week_grid(data, "staff", "rivera", "Dr. Ana Rivera", 0)
+    group = grid.blocks[0].details[1].split(", ")
+    assert len(group) == 3 and len(set(group)) == 3
+    rows = xlsx.staff_frame(data, "rivera")["Residents"].iloc[0].split(", ")
+    assert sorted(rows) == sorted(group)
+
+
+def test_the_page_speaks_to_a_manager(solved: Solved) -> None:
+    from optimizer.reports.html import score_html
+
+    page = (solved.folder / "index.html").read_text(encoding="utf-8")
+    assert str(solved.folder.parent) not in page and "scenario.yaml" not in page  # no paths
+    text = " ".join(_parse(page).text)
+    assert "['" not in text and "[]" not in text  # no Python lists
+    assert "Solver count" not in text and " gap" not in text.lower()
+    # On-call cover comes before the utilization tables; weekly hours sit beside the limit.
+    assert page.index("Crisis on-call coverage") < page.index("<h2>Utilization</h2>")
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", page)
+    i = headers.index("Hours in sessions a week (average)")
+    assert headers[i : i + 3][-1] == "Weekly limit (hours)"
+    score = {
+        "on_call_gap": {"weight": 20, "count": 3, "penalty": 60, "worst": ["no one Mon 9-10"]},
+        "spread_days": {"weight": 10, "count": 0, "penalty": 0, "worst": []},
+    }
+    text = score_html({"objective": 60, "score": score})
+    assert "missed 3 time(s) × 20 = 60 points" in text
+    assert "<li>no one Mon 9-10</li>" in text and "Met in full: spread days." in text
+
+
+def test_session_ids_read_as_words_in_the_score(solved: Solved) -> None:
+    from optimizer.reports.html_summary import plain_ids
+
+    text = "group-therapy/A/2 moved; peer-counseling/R02/1 led by bell; group-therapy/B: 2 days"
+    assert plain_ids(solved.data, text) == (
+        "Group Therapy (group A, session 2) moved; One-on-One Peer Counseling (R02, session 1) "
+        "led by bell; Group Therapy (group B): 2 days"
+    )
+    assert (
+        plain_ids(solved.data, "crisis: no one on call") == "Crisis Peer Counseling: no one on call"
+    )

@@ -12,17 +12,23 @@
 ``staff/<id>.pdf``                        each staff member's timetable, a page per week
 ``calendars/<id>.ics``                    each staff member's sessions and on-call shifts,
                                           with neutral titles, for Google Calendar / Outlook
-``timetable.xlsx``                        the timetable, the on-call rota, a sheet per staff
-                                          member and per room
+``timetable.xlsx``                        the timetable, the on-call rota, a list and a week
+                                          grid per staff member and per room
+``handouts/week-<n>.pdf``                 one page per resident: their own sessions that week
+``sign-in/week-<n>.pdf``                  one attendance sheet per group session that week
+``today.html``, ``today.pdf``             the front desk's board of the day (a wall sheet)
 ========================================  ==================================================
 
-File names made from ids go through :func:`optimizer.output.safe_name`. Residents appear per
-the scenario's ``privacy`` setting on everything meant for a wall or a shared folder; the
-calendars never name residents or programs.
+File names made from ids go through :func:`optimizer.output.safe_name`. Who sees what is set
+by audience (:mod:`.privacy`): staff sheets show residents per ``privacy``, never two alike;
+wall sheets (room timetables, the today board) name no resident and no treatment; calendar
+titles are neutral and never name a program. Every shared file carries the confidentiality
+note.
 
 Modules: :mod:`.data` (lookups shared by all), :mod:`.privacy`, :mod:`.tables` (pandas),
 :mod:`.grid` (week grid layout shared by HTML and PDF), :mod:`.charts`, :mod:`.html`,
-:mod:`.html_assets` (its style sheet and script), :mod:`.pdf`, :mod:`.ics`, :mod:`.xlsx`.
+:mod:`.html_assets` (its style sheet and script), :mod:`.pdf`, :mod:`.ics`, :mod:`.xlsx` and
+:mod:`.xlsx_grid`, :mod:`.handouts` (resident handouts, sign-in sheets), :mod:`.today`.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from ..output import RunFolder, safe_name
 from ..problem import Problem
 from ..solve import Result
 from ..validate import ValidationReport
-from . import charts, html, ics, pdf, tables, xlsx
+from . import charts, handouts, html, ics, pdf, tables, today, xlsx
 from .data import ReportData, build_data
 
 __all__ = ["ReportData", "build_data", "write_reports"]
@@ -71,6 +77,15 @@ def _write_all(run: RunFolder, data: ReportData, now: dt.datetime) -> list[Path]
         written.append(run.write(f"charts/{chart.name}.png", chart.png))
     written.append(run.write("index.html", html.render_page(data, rendered, utilization)))
     written.append(run.write("timetable.xlsx", xlsx.workbook(data)))
+    written.append(run.write("today.html", today.today_html(data)))
+    written.append(run.write("today.pdf", today.today_pdf(data)))
+    for week in range(data.weeks):
+        if data.scenario.residents:
+            handout = handouts.resident_handouts(data, week)
+            written.append(run.write(f"handouts/week-{week + 1}.pdf", handout))
+        written.append(
+            run.write(f"sign-in/week-{week + 1}.pdf", handouts.sign_in_sheets(data, week))
+        )
     for s in data.scenario.staff:
         stem = safe_name(s.id)
         written.append(run.write(f"calendars/{stem}.ics", ics.staff_ics(data, s.id, now)))

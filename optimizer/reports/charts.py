@@ -60,11 +60,15 @@ def plot_room_utilization(heatmap: pd.DataFrame, ax: Axes | None = None) -> Axes
     ax.set_yticks(range(len(heatmap)), [plain(i) for i in heatmap.index])
     ax.set_xticks([i * per_day + (per_day - 1) / 2 for i in range(len(days))], days)
     ax.tick_params(axis="x", which="major", length=0, pad=13, labelsize=10)
-    step = 4 if per_day > 8 else 2
-    # Hour labels inside each day only, so one day's last hour does not run into the next's.
-    hour_ticks = [i for i, h in enumerate(hours) if h % step == 0 and 0 < i % per_day < per_day - 1]
-    ax.set_xticks(hour_ticks, [f"{hours[i]:02d}:00" for i in hour_ticks], minor=True)
+    step = 2 if per_day <= 16 else 3
+    # Short hour labels ("8", "10", ...) every two hours of every day; the axis says what
+    # they are. (With "12:00"-style labels only two fitted a day.)
+    # A day's last hour is left out so it does not run into the next day's first.
+    hour_ticks = [i for i, h in enumerate(hours) if h % step == 0 and i % per_day < per_day - 1]
+    ax.set_xticks(hour_ticks, [str(hours[i]) for i in hour_ticks], minor=True)
+    ax.xaxis.remove_overlapping_locs = False  # else the hour under a day's name is dropped
     ax.tick_params(axis="x", which="minor", labelsize=7, length=2, colors="#555")
+    ax.set_xlabel("Weekday, and hour of the day (24-hour clock)", fontsize=9, color="#555")
     for i in range(1, len(days)):
         ax.axvline(i * per_day - 0.5, color="white", linewidth=3)
     ax.set_title("Room utilization: share of available time booked, by weekday and hour")
@@ -198,7 +202,16 @@ def png_bytes(ax: Axes) -> bytes:
 def render_charts(data: ReportData) -> list[Chart]:
     programs = [p for p in data.scenario.programs if not p.frequency.as_needed]
     colours = [data.colour(p.id).strong for p in programs]
-    charts = [
+    charts = []
+    if any(p.frequency.as_needed for p in data.scenario.programs):
+        charts.append(
+            (
+                "on-call-coverage",
+                "Crisis on-call coverage across the week",
+                plot_on_call_coverage(tables.on_call_heatmap(data)),
+            )
+        )
+    charts += [
         (
             "room-utilization",
             "Room utilization by weekday and hour",
@@ -215,12 +228,4 @@ def render_charts(data: ReportData) -> list[Chart]:
             plot_program_hours(tables.program_week_hours(data), colours),
         ),
     ]
-    if any(p.frequency.as_needed for p in data.scenario.programs):
-        charts.append(
-            (
-                "on-call-coverage",
-                "Crisis on-call coverage across the week",
-                plot_on_call_coverage(tables.on_call_heatmap(data)),
-            )
-        )
     return [Chart(name, caption, png_bytes(ax)) for name, caption, ax in charts]

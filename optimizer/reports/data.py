@@ -15,7 +15,7 @@ from ..scenario.schema import Program, Resident, Room, Scenario, Staff
 from ..solve import Result
 from ..timetable import Booking, OnCallShift, Timetable, Unmet
 from ..validate import ValidationReport
-from .privacy import Privacy, resident_display
+from .privacy import Privacy, resident_labels
 
 # (strong, light): strong for charts and borders, light for timetable blocks under dark text.
 PALETTE = (
@@ -52,6 +52,7 @@ class ReportData:
     rooms: dict[str, Room] = field(default_factory=dict)
     residents: dict[str, Resident] = field(default_factory=dict)
     programs: dict[str, Program] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # resident id -> staff-sheet label
 
     def __post_init__(self) -> None:
         sc = self.scenario
@@ -59,6 +60,7 @@ class ReportData:
         self.rooms = {r.id: r for r in sc.rooms}
         self.residents = {r.id: r for r in sc.residents}
         self.programs = {p.id: p for p in sc.programs}
+        self.shown = resident_labels(sc.residents, sc.privacy)
 
     # --- scenario ------------------------------------------------------------------------
 
@@ -120,12 +122,33 @@ class ReportData:
         return p.label if p else pid
 
     def resident_shown(self, rid: str) -> str:
-        """A resident as the privacy setting allows on staff and room sheets."""
-        r = self.residents.get(rid)
-        return resident_display(r, self.privacy) if r else rid
+        """A resident as the privacy setting allows on staff sheets; never two alike."""
+        return self.shown.get(rid, rid)
 
     def residents_shown(self, ids: Iterable[str]) -> list[str]:
         return [self.resident_shown(r) for r in ids]
+
+    def session_kind(self, pid: str) -> str:
+        """ "Group session" or "One-on-one session": says nothing about the treatment."""
+        return "One-on-one session" if self.is_one_on_one(pid) else "Group session"
+
+    def wall_title(self, pid: str) -> str:
+        """A program as wall sheets show it: its name only if ``sharing.wall_programs`` lists
+        it, else the neutral session kind."""
+        if pid in self.scenario.sharing.wall_programs:
+            return self.program_label(pid)
+        return self.session_kind(pid)
+
+    def wall_residents(self, ids: Iterable[str]) -> str:
+        """Residents as wall sheets show them: nobody, or only how many."""
+        if self.scenario.sharing.wall_residents == "count":
+            n = len(list(ids))
+            return f"{n} resident{'s' if n != 1 else ''}"
+        return ""
+
+    def short_label(self, pid: str) -> str:
+        """The program's short name (``sharing.short_names``) or, without one, its name."""
+        return self.scenario.sharing.short_names.get(pid) or self.program_label(pid)
 
     def is_one_on_one(self, pid: str) -> bool:
         p = self.programs.get(pid)

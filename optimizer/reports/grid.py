@@ -3,8 +3,9 @@ side by side where they overlap, and shading for closed and unavailable time.
 
 A grid is drawn for one *view* (a staff member, a room or a resident) and one week. What a
 block says depends on the view: a staff member's block names the room and the residents (per
-the privacy setting), a room's names the facilitator and residents, a resident's (keyed by id)
-names the room and facilitator.
+the privacy setting), a resident's (keyed by id) names the room and facilitator. A room's is a
+wall sheet: the facilitator, a neutral title unless ``sharing.wall_programs`` lists the
+program, no resident (at most a count), and no program or session id in the markup.
 """
 
 from __future__ import annotations
@@ -104,21 +105,19 @@ def _details(data: ReportData, b: Booking, view: View) -> tuple[str, ...]:
     if view == "staff":
         return (data.room_label(b.room), residents)
     if view == "room":
-        return (staff, residents)
+        return (staff, data.wall_residents(b.residents))
     return (data.room_label(b.room), staff)
 
 
 def _session_block(data: ReportData, b: Booking, view: View, column: int) -> Block:
+    if view == "room":
+        named = b.program in data.scenario.sharing.wall_programs
+        program, session = (b.program, b.session) if named else ("", "")
+        title = data.wall_title(b.program)
+    else:
+        program, session, title = b.program, b.session, data.program_label(b.program)
     return Block(
-        column,
-        b.date,
-        b.start,
-        b.end,
-        "session",
-        b.program,
-        b.session,
-        data.program_label(b.program),
-        _details(data, b, view),
+        column, b.date, b.start, b.end, "session", program, session, title, _details(data, b, view)
     )
 
 

@@ -8,11 +8,7 @@ the script every grid shows. Every piece of scenario text goes through :func:`es
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
@@ -21,17 +17,19 @@ from .charts import Chart
 from .data import ON_CALL_COLOUR, PALETTE, ReportData
 from .grid import VIEW_TITLES, VIEWS, Block, Shade, View, WeekGrid, entities, hours_text, week_grid
 from .html_assets import CSS, SCRIPT
-
-CONFIDENTIAL = (
-    "Confidential: contains information about people in treatment (protected health "
-    "information; in the US, 42 CFR Part 2). Share only with the care team; do not post where "
-    "visitors can see it or forward it outside the program."
+from .html_summary import (
+    _on_call_chart,
+    _unmet_table,
+    charts_html,
+    esc,
+    kpis_html,
+    redact,
+    score_html,
+    table_html,
 )
+from .privacy import CONFIDENTIAL, WALL_NOTE
 
-
-def esc(value: object) -> str:
-    """HTML-escape any value, quotes included (safe in text and attribute values)."""
-    return html.escape(str(value), quote=True)
+__all__ = ["CONFIDENTIAL", "WALL_NOTE", "esc", "redact", "render_page", "score_html", "table_html"]
 
 
 def day_text(day: dt.date, year: bool = True) -> str:
@@ -95,6 +93,25 @@ def _grid_sub(data: ReportData, grid: WeekGrid) -> str:
     return " · ".join(parts)
 
 
+def _agenda_item(b: Block, colour_class: str) -> str:
+    details = "".join(f"<span>{esc(d)}</span>" for d in b.details if d)
+    return (
+        f'<li class="ai {colour_class}" data-kind="{b.kind}" data-session="{esc(b.session)}" '
+        f'data-date="{b.date.isoformat()}" data-start="{format_minutes(b.start)}">'
+        f'<b class="t">{esc(b.time)}</b><b class="n">{esc(b.title)}</b>{details}</li>'
+    )
+
+
+def agenda_html(data: ReportData, grid: WeekGrid) -> str:
+    """The same week as a list of days, for phones (the grid is too narrow there)."""
+    days = []
+    for col, day in enumerate(grid.dates):
+        items = [_agenda_item(b, _colour_class(data, b)) for b in grid.blocks if b.column == col]
+        body = "".join(items) if items else '<li class="none">Nothing booked</li>'
+        days.append(f"<li><h4>{esc(day_text(day, year=False))}</h4><ul>{body}</ul></li>")
+    return f'<ol class="agenda">{"".join(days)}</ol>'
+
+
 def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
     """One week of one staff member, room or resident as an HTML grid."""
     hours = (grid.last_minute - grid.first_minute) // 60
@@ -114,6 +131,7 @@ def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
         ]
         days.append(f'<div class="day" data-date="{day.isoformat()}">{"".join(inner)}</div>')
     week_text = date_range_text(grid.dates[0], grid.dates[-1]) if grid.dates else ""
+    note = WALL_NOTE if grid.view == "room" else CONFIDENTIAL
     return (
         f'<section class="tt" data-view="{grid.view}" data-key="{key}" '
         f'data-entity="{esc(grid.entity)}" data-week="{grid.week + 1}" '
@@ -123,8 +141,8 @@ def grid_html(data: ReportData, grid: WeekGrid, key: str) -> str:
         f'<p class="sub">{esc(_grid_sub(data, grid))}'
         f'<span class="scn">{esc(data.scenario.name)}</span></p>'
         f'<div class="week"><div class="corner"></div>{head}'
-        f'<div class="times">{times}</div>{"".join(days)}</div>'
-        f'<p class="conf">{esc(CONFIDENTIAL)}</p></section>'
+        f'<div class="times">{times}</div>{"".join(days)}</div>{agenda_html(data, grid)}'
+        f'<p class="conf">{esc(note)}</p></section>'
     )
 
 
@@ -189,143 +207,13 @@ def _legend(data: ReportData) -> str:
     return '<p class="legend">' + "".join(f"<span>{c}</span>" for c in chips) + "</p>"
 
 
-# --- summary, tables, charts ----------------------------------------------------------------
-
-
-STATUS_NOTES = {
-    "optimal": "proven the best timetable for the goals",
-    "feasible": "not proven the best (time limit reached)",
-    "incomplete": "some required sessions could not be placed",
-    "no timetable": "no timetable was found",
-}
-
-
-def _kpi(label: str, value: str, note: str = "") -> str:
-    note_html = f"<small>{esc(note)}</small>" if note else ""
-    return f'<div class="kpi"><span>{esc(label)}</span><b>{esc(value)}</b>{note_html}</div>'
-
-
-def _number(value: Any, fmt: str = "{:,.0f}") -> str:
-    return "–" if value is None else fmt.format(value)
-
-
-def kpis_html(data: ReportData) -> str:
-    summary = data.summary
-    cards = [
-        _kpi(
-            "Status",
-            str(summary.get("status", "–")),
-            STATUS_NOTES.get(str(summary.get("status")), ""),
-        ),
-        _kpi(
-            "Sessions placed",
-            f"{summary.get('sessions_placed', 0)} of {summary.get('sessions_required', 0)}",
-            f"{summary.get('sessions_missing', 0)} not placed",
-        ),
-    ]
-    for cov in summary.get("on_call_coverage", []):
-        cards.append(
-            _kpi(
-                f"On call: {data.program_label(str(cov['program']))}",
-                f"{cov['percent']:.1f} %",
-                f"{len(cov['uncovered'])} uncovered window(s)",
-            )
-        )
-    gap = summary.get("gap")
-    cards.append(
-        _kpi(
-            "Score (lower is better)",
-            _number(summary.get("objective")),
-            f"best possible {_number(summary.get('best_bound'))}"
-            + (f", gap {gap * 100:.1f} %" if gap is not None else ""),
-        )
-    )
-    cards.append(_kpi("Solve time", _number(summary.get("solve_seconds"), "{:.1f} s")))
-    return '<div class="kpis">' + "".join(cards) + "</div>"
-
-
-def _score_table(summary: dict[str, Any]) -> str:
-    score = summary.get("score") or {}
-    if not score:
-        return ""
-    frame = pd.DataFrame(
-        [{"goal": name.replace("_", " "), **values} for name, values in score.items()]
-    ).sort_values("penalty", ascending=False)
-    return table_html(frame, "How the score is made up (weight × count = penalty)")
-
-
-def redact(data: ReportData, text: str) -> str:
-    """Resident names in free text (the reasons a session was not placed) as the privacy
-    setting shows them."""
-    if data.privacy == "names":
-        return text
-    for r in sorted(data.residents.values(), key=lambda r: -len(r.name or "")):
-        if r.name:
-            text = text.replace(r.name, data.resident_shown(r.id))
-    return text
-
-
-def _unmet_table(data: ReportData) -> str:
-    unmet = data.summary.get("unmet") or []
-    if not unmet:
-        return ""
-    frame = pd.DataFrame(unmet)
-    if "reason" in frame:
-        frame["reason"] = [redact(data, str(r)) for r in frame["reason"]]
-    return table_html(frame, "Sessions that could not be placed, and why")
-
-
-def _header_text(column: str) -> str:
-    return column.replace("_percent", " %").replace("_", " ").capitalize()
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def table_html(frame: pd.DataFrame, caption: str) -> str:
-    """A plain table; every header and cell escaped, numbers right-aligned."""
-    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
-    head = "".join(
-        f"<th{' class=num' if c in numeric else ''}>{esc(_header_text(str(c)))}</th>"
-        for c in frame.columns
-    )
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td{' class=num' if c in numeric else ''}>{esc(_cell(v))}</td>"
-            for c, v in zip(frame.columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in frame.itertuples(index=False)
-    )
-    return (
-        f'<div class="tbl"><table><caption>{esc(caption)}</caption><thead><tr>{head}</tr>'
-        f"</thead><tbody>{rows}</tbody></table></div>"
-    )
-
-
-def charts_html(charts: Iterable[Chart]) -> str:
-    figures = "".join(
-        f'<figure><img alt="{esc(c.caption)}" src="data:image/png;base64,'
-        f'{base64.b64encode(c.png).decode("ascii")}"><figcaption>{esc(c.caption)}</figcaption>'
-        "</figure>"
-        for c in charts
-    )
-    return f'<div class="charts">{figures}</div>'
-
-
 # --- page -----------------------------------------------------------------------------------
 
 
 def _palette_css() -> str:
     rules = [f".p{i}{{--bg:{light};--fg:{strong}}}" for i, (strong, light) in enumerate(PALETTE)]
     rules.append(
-        f".px{{--bg:#eee;--fg:#999}}.oc{{--bg:{ON_CALL_COLOUR[1]};--fg:{ON_CALL_COLOUR[0]}}}"
+        f".px{{--bg:#e6eaf0;--fg:#7d8896}}.oc{{--bg:{ON_CALL_COLOUR[1]};--fg:{ON_CALL_COLOUR[0]}}}"
     )
     return "".join(rules)
 
@@ -352,19 +240,23 @@ def render_page(
         f"<style>{CSS}{_palette_css()}</style></head><body>"
         f'<header class="page"><h1>{esc(sc.name)}</h1><p class="lead">Timetable for '
         f"{data.weeks} week(s), {esc(date_range_text(sc.calendar.start, last))}. Residents "
-        f"appear as {esc(_privacy_text(data))} on staff and room timetables, by id on "
-        "resident timetables.</p></header><main>"
+        f"appear as {esc(_privacy_text(data))} on staff timetables and by id on resident "
+        "timetables; room timetables, meant for posting, name no resident and no treatment."
+        "</p></header><main>"
         f'<section class="timetables"><h2 class="noprint">Timetables</h2>'
         f"{_controls(data, options)}{_legend(data)}{grids}</section>"
         + _section(
             "Summary",
-            kpis_html(data) + _unmet_table(data) + _score_table(data.summary),
+            kpis_html(data)
+            + _on_call_chart(charts)
+            + _unmet_table(data)
+            + score_html(data.summary, data),
         )
         + _section("Utilization", tables)
-        + _section("Charts", charts_html(charts))
+        + _section("Charts", charts_html([c for c in charts if c.name != "on-call-coverage"]))
         + f"</main><footer><p>{esc(CONFIDENTIAL)}</p><p>Made by recovery-home-optimizer "
-        f"{esc(data.summary.get('tool_version', ''))} from scenario file "
-        f"{esc(data.summary.get('scenario_file', ''))} (sha256 "
+        f"{esc(data.summary.get('tool_version', ''))} from the scenario "
+        f"“{esc(data.scenario.name)}” (fingerprint "
         f"{esc(str(data.summary.get('scenario_sha256', ''))[:12])}).</p></footer>"
         f"<script>{SCRIPT}</script></body></html>"
     )

@@ -25,6 +25,7 @@ border-radius:6px;background:#fff}
 .wkb[aria-pressed=true] small{color:#dfe3e8}
 .ps{color:var(--muted);font-size:12px}#print{margin-left:auto}
 body:not(.js) .controls{display:none}
+body[data-view=room] .legend{display:none}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted);margin:6px 0}
 .chip{display:inline-block;width:14px;height:12px;border-radius:3px;vertical-align:-2px;
 margin-right:5px;background:var(--bg);border-left:4px solid var(--fg)}
@@ -55,12 +56,34 @@ background-size:100% calc(100% / var(--hours))}
 border-left:4px solid var(--fg);border-radius:4px;padding:1px 4px 1px 5px;
 box-shadow:inset 0 0 0 1px rgba(0,0,0,.06);background-clip:padding-box}
 .b .t{font-size:10.5px;color:var(--muted)}.b .n{font-weight:600}
+.b:not(.short) .n{white-space:normal;display:-webkit-box;-webkit-box-orient:vertical;
+-webkit-line-clamp:2;line-clamp:2}
 .b .d{white-space:normal;display:-webkit-box;-webkit-box-orient:vertical;
 -webkit-line-clamp:var(--l);line-clamp:var(--l)}
 .b.short>*{display:inline}.b.short .d{display:none}
 .b.oc{background:repeating-linear-gradient(45deg,var(--bg) 0 6px,#fff 6px 12px);
 }
+.score{background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 14px;
+margin:0 0 16px}.score h3{margin:4px 0}.score ul ul{color:var(--muted);font-size:13px}
 .conf{font-size:10px;color:var(--muted);margin:6px 0 0}
+.agenda{display:none;list-style:none;margin:0;padding:0}
+.agenda h4{margin:10px 0 4px;font-size:14px;border-bottom:1px solid var(--line);padding-bottom:2px}
+.agenda ul{list-style:none;margin:0;padding:0;display:grid;gap:6px}
+.ai{background:var(--bg);border-left:5px solid var(--fg);border-radius:6px;padding:6px 10px;
+overflow-wrap:anywhere}
+.ai b,.ai span{display:block}.ai .t{font-weight:400;color:var(--muted);font-size:13px}
+.ai .n{font-size:15px}.ai span{font-size:13px}
+.ai.oc{background:repeating-linear-gradient(45deg,var(--bg) 0 6px,#fff 6px 12px)}
+.agenda .none{color:var(--muted);font-size:13px}
+@media screen and (max-width:700px){
+main{padding:0 10px 20px}header.page{padding:12px 10px 4px}
+.week{display:none}.agenda{display:block}
+.controls{position:static;gap:8px}.controls label,.controls select{width:100%}
+.controls select.who{width:100%}.weeks{flex-wrap:wrap}#print{margin-left:0}
+.ps{display:none}.scn{float:none;display:block}
+.tt{padding:8px 10px}.tt h3 .wk{display:block}
+.charts{grid-template-columns:minmax(0,1fr)}
+}
 .kpis{margin:0 0 16px;display:grid;gap:12px;
 grid-template-columns:repeat(auto-fit,minmax(190px,1fr))}
 .kpi{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 12px}
@@ -121,6 +144,7 @@ SCRIPT = r"""
   function show() {
     var p = picker(view.value);
     var key = p ? p.value : '';
+    body.setAttribute('data-view', view.value);  // the room view hides the program legend
     for (var i = 0; i < pickers.length; i++) pickers[i].hidden = pickers[i] !== p;
     for (var j = 0; j < grids.length; j++) {
       var g = grids[j];

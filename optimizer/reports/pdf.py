@@ -1,8 +1,10 @@
 """``staff/<id>.pdf``: each staff member's timetable, one landscape page per week.
 
-The page is 11 x 8.27 inches, the overlap of US Letter and A4 landscape, so it prints at 100 %
-on either. It shows the same week grid as the HTML page: sessions coloured by program, on-call
-shifts hatched, closed and off-shift time shaded, residents per the privacy setting.
+The page is US Letter or A4 landscape (``sharing.paper``, else from the locale, else Letter;
+:func:`paper`). It shows the same week grid as the HTML page: sessions coloured by program,
+on-call shifts hatched, closed and off-shift time shaded, residents per the privacy setting.
+A program name that does not fit beside the time goes on lines of its own, or, in a block too
+short for that, its short name (``sharing.short_names``) is used.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import textwrap
 from collections.abc import Iterator
 from typing import Any
@@ -27,7 +30,10 @@ from .data import ON_CALL_COLOUR, ReportData
 from .grid import Block, Shade, WeekGrid, hours_text, week_grid
 from .html import CONFIDENTIAL, date_range_text, day_text
 
-PAGE = (11.0, 8.27)  # inches: fits both Letter and A4 landscape
+PAPER = {"letter": (11.0, 8.5), "a4": (842 / 72, 595 / 72)}  # landscape, inches
+PAGE = PAPER["letter"]  # the default; a figure's own size is used when drawing
+# Countries that use Letter paper (glibc's LC_PAPER for these territories).
+LETTER_TERRITORIES = {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PA", "PR", "SV"}
 MARGIN = {"left": 0.7, "right": 0.3, "top": 1.05, "bottom": 0.8}  # inches
 FONT = 6.6  # points, block text
 LINE = FONT * 1.22
@@ -75,8 +81,30 @@ def _fonts(data: ReportData) -> Iterator[None]:
         log.setLevel(level)
 
 
+def locale_paper(environ: dict[str, str] | None = None) -> str:
+    """ "a4" when the locale (LC_PAPER, LC_ALL or LANG, e.g. "de_DE.UTF-8") names a country
+    outside the Letter countries, else "letter" (also when no country is named: C, POSIX)."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_PAPER", "LC_ALL", "LANG"):
+        value = env.get(var, "")
+        if "_" in value:
+            territory = value.split("_", 1)[1][:2].upper()
+            return "letter" if territory in LETTER_TERRITORIES else "a4"
+    return "letter"
+
+
+def paper(data: ReportData) -> tuple[float, float]:
+    """The landscape page size in inches for this scenario."""
+    return PAPER[data.scenario.sharing.paper or locale_paper()]
+
+
+def _size(fig: Figure) -> tuple[float, float]:
+    w, h = fig.get_size_inches()
+    return float(w), float(h)
+
+
 def _axes(fig: Figure) -> Axes:
-    w, h = PAGE
+    w, h = _size(fig)
     rect = (
         MARGIN["left"] / w,
         MARGIN["bottom"] / h,
@@ -86,13 +114,13 @@ def _axes(fig: Figure) -> Axes:
     return fig.add_axes(rect)
 
 
-def _points_per_minute(grid: WeekGrid) -> float:
-    height = (PAGE[1] - MARGIN["top"] - MARGIN["bottom"]) * 72
+def _points_per_minute(grid: WeekGrid, page: tuple[float, float]) -> float:
+    height = (page[1] - MARGIN["top"] - MARGIN["bottom"]) * 72
     return height / (grid.last_minute - grid.first_minute)
 
 
-def _column_points(grid: WeekGrid) -> float:
-    return (PAGE[0] - MARGIN["left"] - MARGIN["right"]) * 72 / max(1, len(grid.dates))
+def _column_points(grid: WeekGrid, page: tuple[float, float]) -> float:
+    return (page[0] - MARGIN["left"] - MARGIN["right"]) * 72 / max(1, len(grid.dates))
 
 
 def _fit(text: str, chars: int) -> str:
@@ -100,24 +128,40 @@ def _fit(text: str, chars: int) -> str:
 
 
 def block_lines(
-    b: Block, width_pt: float, height_pt: float, char_pt: float | None = None
+    b: Block,
+    width_pt: float,
+    height_pt: float,
+    char_pt: float | None = None,
+    short: str | None = None,
 ) -> tuple[str, list[str]]:
-    """The first (bold) line and the detail lines that fit a block of this size."""
+    """The bold lines (time and title, joined by newlines) and the detail lines that fit a
+    block of this size. A title too long for the time's line gets lines of its own when the
+    block has room for them and for one detail line; otherwise the ``short`` name is used,
+    and only without one is the title cut."""
     char = char_pt or CHAR[bool(mpl.rcParams["pdf.use14corefonts"])]
     chars = max(4, int((width_pt - 5) / char))
     rows = int((height_pt - 2) // LINE)
     if rows < 1:
         return "", []
-    first = plain(_fit(f"{b.time}  {b.title}", chars))
+    heading = [f"{b.time}  {b.title}"]
+    if len(heading[0]) > chars:
+        wrapped = textwrap.wrap(b.title, chars)
+        if short and (len(wrapped) + 2 > rows or len(f"{b.time}  {short}") <= chars):
+            heading = [_fit(f"{b.time}  {short}", chars)]
+        elif len(wrapped) + 1 <= rows:
+            heading = [b.time, *wrapped]
+        else:
+            heading = [_fit(heading[0], chars)]
     details: list[str] = []
     for d in b.details:
         if d:
             details += textwrap.wrap(d, chars, break_long_words=True) or [""]
-    if len(details) > rows - 1:
-        details = details[: max(0, rows - 1)]
+    room = max(0, rows - len(heading))
+    if len(details) > room:
+        details = details[:room]
         if details:
             details[-1] = _fit(details[-1] + " …", chars)
-    return first, [plain(d) for d in details]
+    return plain("\n".join(heading)), [plain(d) for d in details]
 
 
 def _draw_block(ax: Axes, data: ReportData, grid: WeekGrid, b: Block) -> None:
@@ -145,8 +189,12 @@ def _draw_block(ax: Axes, data: ReportData, grid: WeekGrid, b: Block) -> None:
             linewidth=0.7,
         )
     ax.add_artist(rect)  # not add_patch: the limits are fixed, and that is much faster
-    ppm = _points_per_minute(grid)
-    first, details = block_lines(b, _column_points(grid) * width, (b.end - b.start) * ppm)
+    page = _size(ax.get_figure())  # type: ignore[arg-type]
+    ppm = _points_per_minute(grid, page)
+    short = data.scenario.sharing.short_names.get(b.program)
+    first, details = block_lines(
+        b, _column_points(grid, page) * width, (b.end - b.start) * ppm, short=short
+    )
     if not first:
         return
     pad = 2 / ppm  # two points, in minutes
@@ -158,12 +206,13 @@ def _draw_block(ax: Axes, data: ReportData, grid: WeekGrid, b: Block) -> None:
         fontweight="bold",
         va="top",
         ha="left",
+        linespacing=1.1,
     )
     top.set_clip_path(rect)
     if details:
         more = ax.text(
             x + 0.02 / b.lanes,
-            b.start + pad + LINE / ppm,
+            b.start + pad + (first.count("\n") + 1) * LINE / ppm,
             "\n".join(details),
             fontsize=FONT,
             va="top",
@@ -261,22 +310,23 @@ def _legend(fig: Figure, data: ReportData) -> None:
             )
         )
     if handles:
+        page = _size(fig)
         fig.legend(
             handles=handles,
             loc="upper left",
             fontsize=7,
             frameon=False,
-            ncols=min(len(handles), 7),
+            ncols=min(len(handles), 4),
             handlelength=1.4,
             columnspacing=1.6,
-            bbox_to_anchor=(MARGIN["left"] / PAGE[0] - 0.006, 0.68 / PAGE[1]),
+            bbox_to_anchor=(MARGIN["left"] / page[0] - 0.006, 0.68 / page[1]),
             borderaxespad=0,
             borderpad=0,
         )
 
 
 def _header(fig: Figure, data: ReportData, grid: WeekGrid, page: int, pages: int) -> None:
-    w, h = PAGE
+    w, h = _size(fig)
     left, right = MARGIN["left"] / w, 1 - MARGIN["right"] / w
     fig.text(left, 1 - 0.42 / h, plain(grid.heading), fontsize=15, fontweight="bold", va="baseline")
     when = date_range_text(grid.dates[0], grid.dates[-1]) if grid.dates else ""
@@ -309,7 +359,7 @@ def _header(fig: Figure, data: ReportData, grid: WeekGrid, page: int, pages: int
 
 
 def draw_week(fig: Figure, data: ReportData, grid: WeekGrid, page: int, pages: int) -> Axes:
-    """Draw one staff week onto an empty figure of :data:`PAGE` size."""
+    """Draw one staff week onto an empty figure (Letter or A4 landscape)."""
     ax = _axes(fig)
     _draw_frame(ax, grid)
     for s in grid.shades:
@@ -333,7 +383,7 @@ def staff_pdf(data: ReportData, staff_id: str) -> bytes:
     }
     with _fonts(data), PdfPages(out, metadata=meta) as pdf:
         for week in range(data.weeks):
-            fig = Figure(figsize=PAGE)
+            fig = Figure(figsize=paper(data))
             draw_week(
                 fig, data, week_grid(data, "staff", staff_id, label, week), week + 1, data.weeks
             )

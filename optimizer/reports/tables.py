@@ -75,20 +75,24 @@ def staff_utilization(data: ReportData) -> pd.DataFrame:
         limit = data.staff[info.id].max_hours_per_week
         on_call = sum((s.end - s.start) / 60 for s in data.on_call if s.staff == info.id)
         sessions = len(mine)
+        weeks = max(1, data.weeks)
         rows.append(
             {
                 "staff": info.id,
                 "name": info.label,
-                "booked_hours": round(booked, 2),
-                "available_hours": round(available, 2),
+                # Weekly figures first, beside the weekly limit; plan totals at the end.
+                "hours_per_week": round(booked / weeks, 2),
+                "busiest_week_hours": round(float(per_week.max()), 2) if sessions else 0.0,
+                "max_hours_per_week": limit,
+                "on_call_hours_per_week": round(on_call / weeks, 2),
                 "utilization_percent": _percent(booked, available),
                 "sessions": sessions,
                 "evening_share_percent": _percent(
                     int((mine["end"] > EVENING_AFTER).sum()), sessions
                 ),
                 "weekend_share_percent": _percent(int((mine["weekday"] >= 5).sum()), sessions),
-                "busiest_week_hours": round(float(per_week.max()), 2) if sessions else 0.0,
-                "max_hours_per_week": limit,
+                "booked_hours": round(booked, 2),
+                "available_hours": round(available, 2),
                 "on_call_hours": round(on_call, 2),
             }
         )

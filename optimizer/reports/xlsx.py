@@ -1,28 +1,41 @@
-"""``timetable.xlsx``: the whole timetable, the on-call rota, and one sheet per staff member
-and per room (pandas + openpyxl).
+"""``timetable.xlsx``: a workbook staff can work in (pandas + openpyxl).
 
-Residents appear per the privacy setting. Every text cell is neutralised: text a spreadsheet
+Sheets: ``About`` (the confidentiality note and how to read the workbook), ``Timetable``
+(every dated session), ``On call`` (the rota), one list per staff member (sessions and
+on-call shifts) and per room, then a week grid per staff member and per room
+(:mod:`.xlsx_grid`). Dates and times are real Excel dates and times; every list has a frozen
+header, a filter and a print setup (landscape, one page wide, the header repeated, the note in
+the footer).
+
+Residents appear per the privacy setting, never two alike. Room sheets are wall sheets: no
+resident and a neutral session name (see :mod:`.privacy`). Session ids are left out, since a
+one-on-one's id holds the resident's id. Every text cell is neutralised: text a spreadsheet
 would run as a formula (starting with =, +, -, @, tab or CR) gets a leading ``'``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pandas as pd
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..scenario.phrases import format_minutes
 from ..timetable import Booking
 from .data import ReportData
-from .privacy import neutralize_cell
+from .privacy import CONFIDENTIAL, WALL_NOTE, neutralize, neutralize_cell
+from .xlsx_grid import grid_sheets, print_setup
 
 MAX_SHEET_NAME = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+ABOUT_SHEET = "About"
 TIMETABLE_SHEET = "Timetable"
 ON_CALL_SHEET = "On call"
+DATE_FORMAT = "ddd yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
 
 
 def sheet_names(wanted: list[str]) -> list[str]:
@@ -45,18 +58,27 @@ def sheet_names(wanted: list[str]) -> list[str]:
     return out
 
 
-def _row(data: ReportData, b: Booking) -> dict[str, object]:
+def clock(minute: int) -> dt.time:
+    """Minutes after midnight as a time of day (24:00 is shown as 23:59)."""
+    minute = min(minute, 24 * 60 - 1)
+    return dt.time(minute // 60, minute % 60)
+
+
+def _row(data: ReportData, b: Booking, wall: bool = False) -> dict[str, object]:
     return {
         "Date": b.date,
         "Day": b.day,
         "Week": data.week_of(b.date) + 1,
-        "Start": format_minutes(b.start),
-        "End": format_minutes(b.end),
-        "Program": data.program_label(b.program),
-        "Session": b.session,
+        "Start": clock(b.start),
+        "End": clock(b.end),
+        "Program": data.wall_title(b.program) if wall else data.program_label(b.program),
         "Room": data.room_label(b.room),
         "Facilitators": ", ".join(data.staff_label(s) for s in b.facilitators),
-        "Residents": ", ".join(data.residents_shown(b.residents)),
+        "Residents": (
+            data.wall_residents(b.residents)
+            if wall
+            else ", ".join(data.residents_shown(b.residents))
+        ),
     }
 
 
@@ -67,7 +89,6 @@ TIMETABLE_COLUMNS = [
     "Start",
     "End",
     "Program",
-    "Session",
     "Room",
     "Facilitators",
     "Residents",
@@ -84,8 +105,8 @@ def on_call_frame(data: ReportData, staff_id: str | None = None) -> pd.DataFrame
             "Date": s.date,
             "Day": s.date.strftime("%a"),
             "Week": data.week_of(s.date) + 1,
-            "Start": format_minutes(s.start),
-            "End": format_minutes(s.end),
+            "Start": clock(s.start),
+            "End": clock(s.end),
             "Program": data.program_label(s.program),
             "Staff": data.staff_label(s.staff),
         }
@@ -97,47 +118,97 @@ def on_call_frame(data: ReportData, staff_id: str | None = None) -> pd.DataFrame
 
 def staff_frame(data: ReportData, staff_id: str) -> pd.DataFrame:
     """Sessions the staff member leads and their on-call shifts, by time."""
-    frame = timetable_frame(data)
-    mine = [i for i, b in enumerate(data.bookings) if staff_id in b.facilitators]
-    sessions = frame.iloc[mine].drop(columns=["Facilitators"])
+    mine = [_row(data, b) for b in data.bookings if staff_id in b.facilitators]
+    sessions = pd.DataFrame(mine, columns=TIMETABLE_COLUMNS).drop(columns=["Facilitators"])
     on_call = on_call_frame(data, staff_id).drop(columns=["Staff"])
-    on_call.insert(5, "Session", "on call")
+    on_call["Program"] = "On call: " + on_call["Program"]
     both = pd.concat([sessions, on_call], ignore_index=True) if len(on_call) else sessions
     return both.sort_values(["Date", "Start"], kind="stable").reset_index(drop=True)
 
 
 def room_frame(data: ReportData, room_id: str) -> pd.DataFrame:
-    frame = timetable_frame(data)
-    mine = [i for i, b in enumerate(data.bookings) if b.room == room_id]
-    return frame.iloc[mine].drop(columns=["Room"]).reset_index(drop=True)
+    """A room's sessions as a wall sheet: neutral names, no residents (at most a count)."""
+    rows = [_row(data, b, wall=True) for b in data.bookings if b.room == room_id]
+    frame = pd.DataFrame(rows, columns=TIMETABLE_COLUMNS).drop(columns=["Room"])
+    if data.scenario.sharing.wall_residents == "none":
+        frame = frame.drop(columns=["Residents"])
+    return frame
 
 
-def _fit_columns(sheet: Worksheet, frame: pd.DataFrame) -> None:
+def _format_list(sheet: Worksheet, frame: pd.DataFrame, note: str) -> None:
+    """Column widths, real date and time formats, frozen header, filter, print setup."""
     for i, column in enumerate(frame.columns, start=1):
-        longest = max([len(str(column)), *(len(str(v)) for v in frame[column].head(500))])
-        sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest + 2))
+        letter = get_column_letter(i)
+        values = frame[column].head(500)
+        longest = max([len(str(column)), *(len(str(v)) for v in values)])
+        if column == "Date":
+            longest = 15
+        sheet.column_dimensions[letter].width = min(60, max(8, longest + 2))
+        fmt = {"Date": DATE_FORMAT, "Start": TIME_FORMAT, "End": TIME_FORMAT}.get(str(column))
+        if fmt:
+            for (cell,), value in zip(
+                sheet.iter_rows(min_row=2, min_col=i, max_col=i), frame[column], strict=False
+            ):
+                if isinstance(value, dt.time):
+                    cell.value = value  # pandas writes a time of day as text
+                cell.number_format = fmt
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
+    if len(frame.columns):
+        sheet.auto_filter.ref = sheet.dimensions
+    print_setup(sheet, note, title_rows="1:1")
 
 
-def sheets(data: ReportData) -> list[tuple[str, pd.DataFrame]]:
-    """(sheet name, table) in workbook order."""
+def _about(sheet: Worksheet, data: ReportData) -> None:
+    lines = [
+        (data.scenario.name, True),
+        (CONFIDENTIAL, False),
+        ("", False),
+        ("Timetable: every session; On call: the crisis on-call rota.", False),
+        ("Staff - ...: a staff member's sessions and on-call shifts.", False),
+        ("Room - ...: a room's bookings, for posting. " + WALL_NOTE, False),
+        ("Week - ...: the same as a week grid, one block of rows per week.", False),
+        ("Dates and times are real dates and times: sort and filter them like any other.", False),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = sheet.cell(row=r, column=1, value=neutralize(text))
+        cell.font = Font(bold=bold, size=14 if bold else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.column_dimensions["A"].width = 110
+    print_setup(sheet, CONFIDENTIAL)
+
+
+def sheets(data: ReportData) -> list[tuple[str, pd.DataFrame, str]]:
+    """(sheet name, table, footer note) of the list sheets, in workbook order."""
     wanted = [TIMETABLE_SHEET, ON_CALL_SHEET]
     frames = [timetable_frame(data), on_call_frame(data)]
+    notes = [CONFIDENTIAL, CONFIDENTIAL]
     for s in data.scenario.staff:
         wanted.append(f"Staff - {s.label}")
         frames.append(staff_frame(data, s.id))
+        notes.append(CONFIDENTIAL)
     for r in data.scenario.rooms:
         wanted.append(f"Room - {r.label}")
         frames.append(room_frame(data, r.id))
-    return list(zip(sheet_names(wanted), frames, strict=True))
+        notes.append(WALL_NOTE)
+    return list(zip(sheet_names(wanted), frames, notes, strict=True))
 
 
 def workbook(data: ReportData) -> bytes:
     out = io.BytesIO()
+    lists = sheets(data)
+    grid_wanted = [f"Week - {s.label}" for s in data.scenario.staff]
+    grid_wanted += [f"Week - {r.label}" for r in data.scenario.rooms]
+    names = sheet_names([ABOUT_SHEET, *(n for n, _, _ in lists), *grid_wanted])
+    grid_names = names[1 + len(lists) :]
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets(data):
+        pd.DataFrame().to_excel(writer, sheet_name=ABOUT_SHEET, index=False)
+        _about(writer.sheets[ABOUT_SHEET], data)
+        for name, frame, note in lists:
             safe = frame.map(neutralize_cell)
             safe.columns = [str(neutralize_cell(c)) for c in frame.columns]
             safe.to_excel(writer, sheet_name=name, index=False)
-            _fit_columns(writer.sheets[name], safe)
+            _format_list(writer.sheets[name], safe, note)
+        grid_sheets(writer.book, data, grid_names)
     return out.getvalue()

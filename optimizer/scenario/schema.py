@@ -388,6 +388,23 @@ class Grouping(Strict):
     apart: list[list[Id]] = Field(default_factory=list)
 
 
+class Sharing(Strict):
+    """Privacy by audience and print settings for what is posted or handed out (all
+    optional; see docs/scenario-format.md, "sharing"). Wall sheets are the room timetables and
+    the today board; they name no resident and show only the programs listed here."""
+
+    wall_programs: list[Id] = Field(
+        default_factory=list, description="Programs whose name may appear on wall sheets"
+    )
+    wall_residents: Literal["none", "count"] = "none"
+    paper: Literal["letter", "a4"] | None = Field(
+        default=None, description="PDF paper; default from the locale (LC_PAPER/LANG), else Letter"
+    )
+    short_names: dict[Id, Name] = Field(
+        default_factory=dict, description="A program's short name where its name does not fit"
+    )
+
+
 class Scenario(Strict):
     name: Name
     calendar: Calendar
@@ -397,4 +414,5 @@ class Scenario(Strict):
     programs: list[Program] = Field(min_length=1)
     goals: Goals = Field(default_factory=Goals)
     privacy: Literal["initials", "ids", "names"] = "initials"
+    sharing: Sharing = Field(default_factory=Sharing)
     grouping: Grouping = Field(default_factory=Grouping)
