@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
+
 from .construct import Assignment
 from .diagnose import explain_unmet
-from .problem import Problem
+from .model.on_call import required_slots
+from .problem import Problem, slot_runs
+from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Booking, OnCallShift, Timetable, Unmet
 
 
@@ -69,7 +73,41 @@ def timetable_of(p: Problem, a: Assignment, prefer: dict[int, int] | None = None
     timetable = Timetable(sorted(bookings), on_call_shifts(p, a.on_call), _unmet(p, unplaced))
     if timetable.unmet:
         timetable.unmet = explain_unmet(p, timetable)
+    timetable.unmet += cover_unmet(p, a.on_call)
     return timetable
+
+
+def cover_unmet(p: Problem, on_duty: dict[int, int]) -> list[Unmet]:
+    """A required ``cover`` the rota falls short of: one row per program, the gaps in words."""
+    out = []
+    for prog in p.programs:
+        cover = p.scenario.programs[prog.index].cover
+        if not prog.on_call or cover is None:
+            continue
+        required = required_slots(p, prog.index)
+        covered = np.zeros(p.clock.horizon, dtype=bool)
+        for block in p.on_call_blocks:
+            if block.program == prog.index and block.index in on_duty:
+                covered[block.start : block.end] = True
+        total, gap = int(required.sum()), required & ~covered
+        if not total or (total - int(gap.sum())) * 100 >= cover.percent * total:
+            continue
+        words = []
+        for a, b in slot_runs(gap):
+            day = p.clock.date_of(a)
+            start, end = p.clock.minute_of(a), p.clock.minute_of(a) + (b - a) * p.clock.slot_minutes
+            words.append(f"{DAY_NAMES[day.weekday()]} {day} {format_minutes(start)}-"
+                         f"{format_minutes(end)}")  # fmt: skip
+        shown = ", ".join(words[:6]) + (f" and {len(words) - 6} more" if len(words) > 6 else "")
+        share = 100 * (total - int(gap.sum())) / total
+        reason = (
+            f"the cover asked for ({cover.text}) is not reached: {share:.1f} % of those hours "
+            f"have someone on call; no one is on call {shown}"
+        )
+        first, last = p.clock.start, p.clock.start + dt.timedelta(days=p.clock.days - 1)
+        missing = len(slot_runs(gap))
+        out.append(Unmet(prog.id, prog.id, "on call", f"{first}..{last}", missing, reason))
+    return out
 
 
 def on_call_shifts(p: Problem, on_duty: dict[int, int]) -> list[OnCallShift]:

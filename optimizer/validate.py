@@ -903,8 +903,8 @@ class _Validator:
     def check_cover(self, prog: Program, report: CoverageReport) -> None:
         """A required cover (``cover``): the share of its hours with someone on call."""
         cover = prog.cover
-        if cover is None:
-            return
+        if cover is None or any(u.program == prog.id for u in self.timetable.unmet):
+            return  # met, or reported as unmet demand (the solve could not reach it)
         gaps: dict[dt.date, list[Interval]] = defaultdict(list)
         for date, a, b in report.uncovered:
             gaps[date].append((a, b))

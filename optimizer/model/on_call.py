@@ -4,10 +4,13 @@ goal ``on_call_gap`` per slot; on-call duty does not count toward weekly hours."
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
+import numpy as np
 from ortools.sat.python import cp_model
 
+from ..problem import Problem
 from .context import Context
 
 
@@ -31,6 +34,109 @@ def add_on_call(ctx: Context) -> None:
         if term:
             term.add(1 - sum(lits), length)  # uncovered slots
     _prefer_long_shifts(ctx)
+    _required_cover(ctx)
+    _shift_lengths(ctx)
+
+
+def required_slots(p: Problem, program: int) -> np.ndarray:
+    """Flat mask of the slots a program's ``cover`` requires (empty when cover is a goal)."""
+    cover = p.scenario.programs[program].cover
+    if cover is None:
+        return np.zeros(p.clock.horizon, dtype=bool)
+    mask = p.open
+    if cover.windows:
+        mask = mask & p.clock.mask(list(cover.windows), widen=True)
+    return mask.reshape(-1)
+
+
+def _required_cover(ctx: Context) -> None:
+    """Goal ``on_call_cover``: each required slot short of a program's ``cover`` (weighted as
+    heavily as an unplaced session: the cover is demand, not a wish)."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    term = ctx.term("on_call_cover")
+    for prog in p.programs:
+        cover = p.scenario.programs[prog.index].cover
+        if not prog.on_call or cover is None or term is None:
+            continue
+        required = required_slots(p, prog.index)
+        covered = []
+        total = 0
+        for block in p.on_call_blocks:
+            if block.program != prog.index:
+                continue
+            need = int(required[block.start : block.end].sum())
+            total += need
+            lits = [v.on_call[(block.index, s)] for s in block.candidates]
+            if need and lits:
+                covered.append(need * sum(lits))
+        wanted = math.ceil(cover.percent * total / 100)
+        short = m.new_int_var(0, wanted, f"cover_short[{prog.id}]")
+        m.add(short >= wanted - sum(covered))
+        term.add(short)
+
+
+def _shift_lengths(ctx: Context) -> None:
+    """Hard rule ``on_call_shift_length``: one person's unbroken stretch on call within one
+    opening run lasts from ``shifts.shortest`` to ``shifts.longest`` (a run shorter than the
+    shortest may be covered whole)."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    for prog in p.programs:
+        shifts = p.scenario.programs[prog.index].shifts
+        if not prog.on_call or shifts is None:
+            continue
+        for run in on_call_runs(p, prog.index):
+            for s in {x for b in run for x in b.candidates}:
+                lits = [v.on_call.get((b.index, s)) for b in run]
+                _stretch(m, lits, run, shifts.shortest, shifts.longest, p.clock.slot_minutes)
+
+
+def on_call_runs(p: Problem, program: int) -> list[list]:
+    """The program's blocks cut into runs of back-to-back blocks on one day."""
+    runs: list[list] = []
+    for b in p.on_call_blocks:
+        if b.program != program:
+            continue
+        last = runs[-1][-1] if runs else None
+        same_day = last is not None and p.clock.date_of(last.start) == p.clock.date_of(b.start)
+        if last is not None and last.end == b.start and same_day:
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    return runs
+
+
+def _stretch(m, lits, run, shortest, longest, slot):
+    n = len(run)
+    length = [b.end - b.start for b in run]
+    if longest:
+        limit = longest // slot
+        for i in range(n):  # no window of blocks longer than the longest stretch all on
+            total, j = 0, i
+            while j < n and total <= limit:
+                total += length[j]
+                j += 1
+            if total > limit and all(x is not None for x in lits[i:j]):
+                m.add_bool_or([~x for x in lits[i:j]])
+    if shortest:
+        need = shortest // slot
+        whole = sum(length)
+        for i, lit in enumerate(lits):
+            if lit is None or whole <= need:
+                continue
+            starts = [lit] + ([~lits[i - 1]] if i and lits[i - 1] is not None else [])
+            total, j = 0, i
+            while j < n and total < need:  # a stretch that starts here goes on long enough
+                total += length[j]
+                if j > i:
+                    nxt = lits[j]
+                    if nxt is None:
+                        m.add_bool_or([~x for x in starts])
+                        break
+                    m.add_bool_or([*[~x for x in starts], nxt])
+                j += 1
+            else:
+                if total < need and i > 0:  # too short, and not the whole run: no start here
+                    m.add_bool_or([~x for x in starts])
 
 
 def _prefer_long_shifts(ctx: Context) -> None:

@@ -31,6 +31,7 @@ def add_staff_rules(ctx: Context) -> None:
                 load[(s, w)].append(
                     prog.duration * (v.facilitator[occ.index][s] if lit is None else lit)
                 )
+    _on_call_hours(ctx, load)
     for (s, _w), terms in load.items():
         cap = p.staff[s].max_slots_per_week
         assert cap is not None
@@ -63,3 +64,23 @@ def _leads_in_week(ctx: Context, o: int, s: int, w: int) -> cp_model.IntVar:
     m.add_bool_or([both, ~leads, ~in_week])
     ctx.cache[key] = both
     return both
+
+
+def _on_call_hours(ctx: Context, load: dict[tuple[int, int], list[cp_model.LinearExprT]]) -> None:
+    """On-call duty counts toward weekly hours where the program says so
+    (``on_call_counts_toward_hours``)."""
+    p, v = ctx.problem, ctx.vars
+    counts = {
+        prog.index
+        for prog in p.programs
+        if p.scenario.programs[prog.index].on_call_counts_toward_hours
+    }
+    if not counts:
+        return
+    for block in p.on_call_blocks:
+        if block.program not in counts:
+            continue
+        week = block.start // p.clock.week_slots
+        for s in block.candidates:
+            if p.staff[s].max_slots_per_week is not None:
+                load[(s, week)].append((block.end - block.start) * v.on_call[(block.index, s)])

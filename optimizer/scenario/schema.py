@@ -377,6 +377,7 @@ class Goals(Strict):
     max_sessions_per_day: WholeNumber = Field(default=3, ge=1)
     fair_load: WholeNumber = Field(default=1, ge=0)
     replan_change: WholeNumber = Field(default=2000, ge=0)
+    on_call_cover: WholeNumber = Field(default=10000, ge=1)  # a required cover's missing slot
     staff_preferences: WholeNumber = Field(default=2, ge=0)
 
 
