@@ -90,6 +90,9 @@ class _Builder:
         for s in self.cover_staff:
             self.cover_free += p.staff[s].available.reshape(-1)
         self.goals = p.scenario.goals
+        required = any(p.scenario.programs[x.index].cover for x in p.programs if x.on_call)
+        # A slot of on-call cover left empty: a required cover weighs like demand.
+        self.gap_weight = self.goals.on_call_cover if required else self.goals.on_call_gap
         spd = p.clock.slots_per_day
         limit = self.goals.late_evening_after // p.clock.slot_minutes
         self.slot_of_day = np.arange(h) % spd
@@ -214,7 +217,7 @@ class _Builder:
                     ok &= used[w] + dur <= cap
                 ok_st.append(ok)
                 if st in self.cover_staff:
-                    st_cost += _slice(risk, occ.lo, span, 0) * self.goals.on_call_gap
+                    st_cost += _slice(risk, occ.lo, span, 0) * self.gap_weight
                 st_cost += _slice(wishes, occ.lo, span, 0) * self.goals.staff_preferences
             for pl, pl_ok in plan.pool_ok.items():
                 valid = st_ok & pl_ok
@@ -324,7 +327,7 @@ class _Builder:
                 if not good.any():
                     continue
                 risk = self._risk_all(dur)[starts] if st.index in self.cover_staff else 0
-                cost = risk * self.goals.on_call_gap + (
+                cost = risk * self.gap_weight + (
                     0 if st.index == prefer else self.goals.same_facilitator
                 )
                 cost = np.where(good, cost + np.arange(len(starts)) * 1e-6, np.inf)

@@ -68,6 +68,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _rooms(p, prog)
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
+        findings += _different_days(p, prog)
     findings += _role_pools(p)
     findings += forced_hours(p)
     findings += cover_findings(p)
@@ -75,6 +76,49 @@ def check_capacity(p: Problem) -> list[Finding]:
     findings += _warnings(p)
     # Blocking findings first, then warnings; keep the order within each.
     return [f for f in findings if f.blocking] + [f for f in findings if not f.blocking]
+
+
+def _different_days(p: Problem, prog: ProgramInfo) -> list[Finding]:
+    """Rule ``different_days``: a group meeting several times a period needs as many days on
+    which it can meet (facilitator, room and every member free, the home open)."""
+    if prog.same_day_allowed or prog.times < 2:
+        return []
+    findings = []
+    spd = p.clock.slots_per_day
+    for group in p.groups:
+        if group.program != prog.index:
+            continue
+        for occs in _by_period(p, group.index):
+            days = sorted({s // spd for o in occs for s in p.occurrences[o].starts})
+            need = len(occs)
+            if not days or len(days) >= need:
+                continue
+            shown = _names([f"{DAY_NAMES[(p.clock.start.weekday() + d) % 7]} "
+                           f"{p.clock.start + dt.timedelta(days=d)}" for d in days])  # fmt: skip
+            ids = [p.residents[r].id for r in group.members]
+            who = ids[0] if prog.one_each else f"group {group.name} ({_names(ids, 8)})"
+            findings.append(
+                Finding(
+                    f"{prog.label}: {who} can meet on only {len(days)} day(s) in the period "
+                    f"from {p.clock.date_of(p.occurrences[occs[0]].lo)} ({shown}), but its "
+                    f"{need} sessions must fall on different days.",
+                    True,
+                    prog.id,
+                    fix="free another day for them (their commitments, or the facilitators' "
+                    f"hours), or set same_day_allowed: yes on {prog.id}.",
+                )
+            )
+            break
+    return findings
+
+
+def _by_period(p: Problem, group: int) -> list[list[int]]:
+    periods: dict[int, list[int]] = defaultdict(list)
+    for s in p.series:
+        if s.group == group:
+            for o in s.occurrences:
+                periods[p.occurrences[o].period].append(o)
+    return [periods[k] for k in sorted(periods)]
 
 
 def _facilitators(p: Problem, prog: ProgramInfo) -> list[Finding]:

@@ -16,6 +16,7 @@ from .scenario.phrases import DAY_NAMES, format_minutes
 from .scenario.schema import Scenario
 from .timetable import Booking, Timetable
 from .validate import ValidationReport, _Validator
+from .waits import resident_waits, split_shifts
 
 GOAL_TEXT = {
     "unplaced_session": "a resident's required session not placed",
@@ -29,6 +30,8 @@ GOAL_TEXT = {
     "staff_preferences": "a session a staff member leads at a time they avoid or do not prefer",
     "resident_daily_load": "a resident's session beyond the daily limit",
     "fair_load": "a slot of difference between the most and least booked staff of a pool",
+    "resident_idle_gap": "a slot a resident waits between sessions beyond the idle-gap limit",
+    "split_shift": "a slot of a staff member's split shift beyond the split-gap limit",
 }
 
 
@@ -275,6 +278,16 @@ class _Scorer:
             if spread:
                 hours = ", ".join(f"{sid} {loads[sid] * self.slot / 60:g} h" for sid in members)
                 g.offenders.append(f"booked hours differ by {spread * self.slot / 60:g} h: {hours}")
+
+    def resident_idle_gap(self, g: GoalScore) -> None:
+        for w in sorted(resident_waits(self.s, self.t), key=lambda w: -w.excess):
+            g.count += w.excess
+            g.offenders.append(w.text("waits"))
+
+    def split_shift(self, g: GoalScore) -> None:
+        for w in sorted(split_shifts(self.s, self.t), key=lambda w: -w.excess):
+            g.count += w.excess
+            g.offenders.append(w.text("has a split shift with a gap of"))
 
 
 def score_card(

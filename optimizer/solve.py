@@ -316,7 +316,9 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
             _hint(ctx, assignment)
             left = settings.time_limit - (time.monotonic() - started)
             completion = _make_solver(settings, max(0.5, left * COMPLETION_SHARE))
-            if not _complete(ctx, run, completion):
+            if _complete(ctx, run, completion):  # the constructed timetable, priced by the model
+                best = _Best(ctx, completion, cp_model.FEASIBLE, full=False)
+            else:
                 stats["hint"] = "incomplete"
         left = settings.time_limit - (time.monotonic() - started)
         if left > 0.2 and not stopper.stopped.is_set():
@@ -324,10 +326,8 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
             patience = None if settings.deterministic else settings.patience
             counter.improved = time.monotonic()  # patience counts from the search's start
             code = stopper.run(solver, ctx.model, counter.callback(ctx, False), patience, counter)
-            # The constructed timetable knows nothing of a re-plan's previous timetable, so
-            # there the search's answer always wins.
-            limit = counter.constructed_score if problem.previous is None else None
-            if _found(code) and (limit is None or solver.objective_value <= limit + 0.5):
+            better = best is None or solver.objective_value <= best.solver.objective_value
+            if _found(code) and better:
                 best = _Best(ctx, solver, code)
             if code == cp_model.OPTIMAL:
                 counter.stopped_by = "proven best"
@@ -342,13 +342,13 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
                       interrupted, counter.first)  # fmt: skip
     ctx, solver = best.ctx, best.solver
     stats.update({"branches": solver.num_branches, "conflicts": solver.num_conflicts})
-    status = Status.OPTIMAL if best.code == cp_model.OPTIMAL else Status.FEASIBLE
+    status = Status.OPTIMAL if best.full and best.code == cp_model.OPTIMAL else Status.FEASIBLE
     terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
     return Result(
         status,
         extract_timetable(ctx, solver),
         solver.objective_value,
-        solver.best_objective_bound,
+        solver.best_objective_bound if best.full else None,
         seconds,
         terms,
         stats,

@@ -292,3 +292,16 @@ def test_limits_used_up_reads_the_timetable(load):
         "group A: R01 and R02",
     ):
         assert words in reason, reason
+
+
+def test_check_explains_sessions_that_cannot_fall_on_different_days(load):
+    """Issue 14: free on Fridays only, a 3-a-week group cannot meet on three days; check says
+    so, and a program that allows one day gets no finding."""
+    residents = [{"id": "R01", "name": "Jordan P.", "busy": "Mon-Thu"}, {"id": "R02"}]
+    findings = check_capacity(build_problem(load(tiny(residents=residents))))
+    text = " ".join(f.sentence() for f in findings if f.blocking)
+    assert "can meet on only 1 day(s)" in text and "Fri 2026-12-11" in text, text
+    assert "same_day_allowed" in text
+    allowed = tiny(residents=residents, programs=[dict(GROUP, same_day_allowed=True)])
+    blocking = [f for f in check_capacity(build_problem(load(allowed))) if f.blocking]
+    assert not [f for f in blocking if "different days" in f.text], blocking

@@ -34,7 +34,7 @@ def test_required_cover_is_met_without_the_goal(load):
 def test_on_call_counts_toward_weekly_hours_both_ways(load):
     capped = [{"id": "peer-1", "roles": ["peer"], "max_hours_per_week": 2}]
     counted = dict(CRISIS, cover="all opening hours", on_call_counts_toward_hours=True)
-    result, report = solve_checked(load(home(counted, capped)))
+    result, _ = solve_checked(load(home(counted, capped)))
     assert on_call_minutes(result, "peer-1") <= 2 * 60
     assert not result.complete  # the cover cannot be reached within her hours
     (row,) = [u for u in result.timetable.unmet if u.program == "crisis"]

@@ -224,7 +224,8 @@ def test_day_workers_form_their_own_group(load):
 
 def test_default_scenario_places_every_session():
     scenario = load_scenario(DEFAULT_SCENARIO)
-    result, report = solve_checked(scenario, time_limit=45)
+    # The constructed first timetable already places everything; no later one may place less.
+    result, report = solve_checked(scenario, time_limit=10)
     assert result.complete, [str(u) for u in result.timetable.unmet]
     programs = {b.program for b in result.timetable.bookings}
     assert programs == {p.id for p in scenario.programs if not p.frequency.as_needed}
@@ -235,7 +236,7 @@ def test_default_scenario_places_every_session():
     moves = card["same_time_every_week"].offenders
     unforced = [m for m in moves if "make room for other sessions" in m]
     assert len(moves) <= len(result.timetable.bookings) // 10, moves
-    assert len(unforced) <= 2, unforced
+    assert not unforced, unforced  # issue 12: every move has a dated reason
 
 
 def test_deterministic_mode_gives_the_same_timetable(load):

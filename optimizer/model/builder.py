@@ -25,6 +25,7 @@ from .goals import (
     add_staff_preferences,
     add_unplaced,
 )
+from .idle import add_idle_gaps, add_split_shifts
 from .on_call import add_on_call
 from .recurrence import add_recurrence
 from .residents import add_resident_rules
@@ -63,6 +64,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("staff preferences", SOFT, add_staff_preferences),
     Family("residents' daily load", SOFT, add_resident_daily_load),
     Family("fair load across staff", SOFT, add_fair_load),
+    Family("residents' idle time between sessions", SOFT, add_idle_gaps),
+    Family("staff split shifts", SOFT, add_split_shifts),
     Family("changes since the last timetable", HARD, add_changes),
 )
 

@@ -176,7 +176,7 @@ def add_staff_preferences(ctx: Context) -> None:
                     term.add(flag)
 
 
-def _on_day(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
+def on_day_literals(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
     """For occurrence ``o``: a literal per possible day, true on the day it is placed (clean
     occurrences share the template's literals, shifted by whole periods)."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
@@ -218,7 +218,7 @@ def add_resident_daily_load(ctx: Context) -> None:
     load: dict[tuple[int, int], dict[int, cp_model.IntVar]] = defaultdict(dict)
     for occ in p.occurrences:
         group = p.groups[p.series[occ.series].group]
-        for d, lit in _on_day(ctx, occ.index).items():
+        for d, lit in on_day_literals(ctx, occ.index).items():
             for r in group.members:
                 load[(r, d)][lit.index] = lit
     shared: dict[tuple[int, ...], cp_model.IntVar] = {}

@@ -13,6 +13,7 @@ the period's length in slots. "Typical" is the most common week (period) pattern
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,16 +88,45 @@ def _typical(slices: list[Flags]) -> Flags:
     return next(s for s in slices if s.tobytes() == best)
 
 
-def _every_week(slices: list[Flags], full: list[bool], enough: int, spd: int) -> Flags:
-    """The offsets free in every full period, if they leave ``enough`` days; otherwise the
-    most common week (and the weeks that differ become exceptions). Preferring a time that
-    works every week keeps the timetable the same every week and the model small."""
+def _every_week(slices: list[Flags], full: list[bool]) -> Flags:
+    """The offsets free in every full period."""
     whole = [x for x, f in zip(slices, full, strict=True) if f] or slices
     both = whole[0].copy()
     for x in whole[1:]:
         both &= x
-    days = len(np.unique(np.flatnonzero(both) // spd))
-    return both if days >= enough else _typical(slices)
+    return both
+
+
+def _days(offsets: Flags, spd: int) -> int:
+    return len(np.unique(np.flatnonzero(offsets) // spd))
+
+
+Domains = tuple[Flags, Flags, dict[int, Flags], dict[int, Flags]]
+
+
+def _domains(
+    pattern: Callable[[list[Flags]], Flags],
+    g_all: list[Flags],
+    s_all: dict[int, list[Flags]],
+    r_all: dict[int, list[Flags]],
+) -> Domains:
+    """(offsets, group, staff, pools) of a template whose week is ``pattern`` of the weeks:
+    the most common one, or what every week allows. Preferring a time that works every week
+    keeps the timetable the same every week and the model small; where that leaves too few
+    days, the most common week is the template and the weeks that differ are exceptions."""
+    g_typ = pattern(g_all)
+    s_typ = {st: pattern(v) for st, v in s_all.items()}
+    r_typ = {pl: pattern(v) for pl, v in r_all.items()}
+    any_pool = np.zeros(len(g_typ), dtype=bool)
+    for v in r_typ.values():
+        any_pool |= v
+    staff_ok = {st: v & g_typ & any_pool for st, v in s_typ.items()}
+    staff_ok = {st: v for st, v in staff_ok.items() if v.any()}
+    offsets = np.zeros(len(g_typ), dtype=bool)
+    for v in staff_ok.values():
+        offsets |= v
+    pool_ok = {pl: v & offsets for pl, v in r_typ.items() if (v & offsets).any()}
+    return offsets, g_typ, staff_ok, pool_ok
 
 
 def plan_series(p: Problem, masks: Masks, s: int, always_exception: frozenset[int]) -> Plan:
@@ -124,23 +154,14 @@ def plan_series(p: Problem, masks: Masks, s: int, always_exception: frozenset[in
         return Plan(s, span, dur, empty, empty, {}, {}, (), {})
     spd = p.clock.slots_per_day
     full = [o.hi - o.lo >= span for o in occs]
-    days = len(np.unique(np.flatnonzero(_typical(g_all)) // spd))
-    need = min(days, max(prog.times, (days + 1) // 2))
-    if p.previous is not None:
-        need = 10**6  # never: the most common week is the template
-    g_typ = _every_week(g_all, full, need, spd)
-    one = 1 if p.previous is None else 10**6
-    s_typ = {st: _every_week(v, full, one, spd) for st, v in s_all.items()}
-    r_typ = {pl: _every_week(v, full, one, spd) for pl, v in r_all.items()}
-    any_pool = np.zeros(span, dtype=bool)
-    for v in r_typ.values():
-        any_pool |= v
-    staff_ok = {st: v & g_typ & any_pool for st, v in s_typ.items()}
-    staff_ok = {st: v for st, v in staff_ok.items() if v.any()}
-    offsets = np.zeros(span, dtype=bool)
-    for v in staff_ok.values():
-        offsets |= v
-    pool_ok = {pl: v & offsets for pl, v in r_typ.items() if (v & offsets).any()}
+    typical = _domains(_typical, g_all, s_all, r_all)
+    chosen = typical
+    if p.previous is None:  # a re-plan keeps the most common week as the template
+        every = _domains(lambda v: _every_week(v, full), g_all, s_all, r_all)
+        days = _days(typical[0], spd)
+        if _days(every[0], spd) >= min(days, max(prog.times, (days + 1) // 2)) > 0:
+            chosen = every
+    offsets, g_typ, staff_ok, pool_ok = chosen
 
     clean: list[int] = []
     exceptions: dict[int, Blocked] = {}

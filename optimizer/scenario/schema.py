@@ -378,6 +378,10 @@ class Goals(Strict):
     fair_load: WholeNumber = Field(default=1, ge=0)
     replan_change: WholeNumber = Field(default=2000, ge=0)
     on_call_cover: WholeNumber = Field(default=10000, ge=1)  # a required cover's missing slot
+    resident_idle_gap: WholeNumber = Field(default=0, ge=0)  # per slot waited beyond the gap
+    max_idle_gap: Minutes = 120
+    split_shift: WholeNumber = Field(default=0, ge=0)  # per slot of a split beyond the gap
+    max_split_gap: Minutes = 180
     staff_preferences: WholeNumber = Field(default=2, ge=0)
 
 
