@@ -744,3 +744,16 @@ def test_a_move_with_a_reason_either_way_is_not_a_violation(tmp_path: Path) -> N
     scenario = two_weeks(tmp_path, closed=[(THU + week).isoformat()])
     assert validate(scenario, trauma(THU, FRI + week)).ok
     assert validate(scenario, trauma(FRI, THU + week)).ok is False
+
+
+# --- the score card -------------------------------------------------------------------------
+
+
+def test_score_card_counts_unplaced_sessions(scenario: Scenario) -> None:
+    from optimizer.score import score_card
+
+    unmet = Unmet("trauma-group", "trauma-group/A/1", "group A", "week 1", 1, "no room")
+    without = timetable({"tg": None}, unmet=[unmet])
+    card = score_card(scenario, without, validate(scenario, without))
+    assert card["unplaced_session"].count == 2  # R01 and R02 miss the trauma group
+    assert "replan_change" not in card  # not a re-plan
