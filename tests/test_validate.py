@@ -757,3 +757,53 @@ def test_score_card_counts_unplaced_sessions(scenario: Scenario) -> None:
     card = score_card(scenario, without, validate(scenario, without))
     assert card["unplaced_session"].count == 2  # R01 and R02 miss the trauma group
     assert "replan_change" not in card  # not a re-plan
+
+
+REPLAN: dict[str, Any] = {
+    "name": "Re-plan",
+    "calendar": {"start": "2026-12-07", "weeks": 1, "open": "Mon-Fri 09:00-12:00"},
+    "rooms": [{"id": "room", "capacity": 4}],
+    "staff": [{"id": "rivera", "roles": ["clinician"]}, {"id": "lee", "roles": ["clinician"]}],
+    "residents": [{"id": "R01"}, {"id": "R02"}],
+    "programs": [
+        {
+            "id": "group",
+            "frequency": "twice a week",
+            "duration": "1 hour",
+            "facilitator": "clinician",
+        }
+    ],
+}
+
+
+def test_replan_score_card_adds_up_to_the_objective(tmp_path: Path) -> None:
+    """A re-plan after an absence: the score card, with the previous timetable, counts
+    ``replan_change`` like the model, so its penalties sum to the proven optimum."""
+    from optimizer.problem import build_problem
+    from optimizer.replan import attach_previous
+    from optimizer.score import score_card
+    from optimizer.solve import Settings, Status, solve
+
+    settings = Settings(time_limit=60, patience=None, deterministic=True)
+    first = solve(build_problem(write_scenario(tmp_path, REPLAN)), settings)
+    assert first.status == Status.OPTIMAL and first.timetable is not None
+    old = first.timetable.bookings
+    data = copy.deepcopy(REPLAN)
+    away = old[0]
+    data["staff"] = [
+        {**s, "unavailable": [away.date.isoformat()]} if s["id"] in away.facilitators else s
+        for s in data["staff"]
+    ]
+    scenario = write_scenario(tmp_path, data)
+    problem = attach_previous(build_problem(scenario), old, [], MON)
+    result = solve(problem, settings)
+    assert result.status == Status.OPTIMAL and result.timetable is not None
+    report = validate(scenario, result.timetable)
+    assert report.ok, report.summary()
+    card = score_card(scenario, result.timetable, report, previous=Timetable(old), since=MON)
+    assert card["replan_change"].count > 0  # the absent facilitator's session changed
+    assert sum(g.penalty for g in card.values()) == result.objective
+    alone = score_card(scenario, result.timetable, report)  # without the previous timetable
+    assert (
+        sum(g.penalty for g in alone.values()) == result.objective - card["replan_change"].penalty
+    )
