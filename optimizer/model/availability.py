@@ -1,5 +1,6 @@
-"""Hard rule ``availability``: a session starts only where its facilitator is on shift and its
-room is open for the whole session, the home is open and every member is free. For a template
+"""Hard rules ``opening_hours``, ``facilitator_available``, ``room_available`` and
+``resident_busy``: a session starts only where its facilitator is on shift and its room is open
+for the whole session, the home is open and every member is free. For a template
 this holds in the typical week (clean weeks are the same by construction, see
 :mod:`.template`); an exception occurrence is held to its own week."""
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..problem import Problem
+from ..rules import name as rule_name
 from ..scenario.schema import Goals
 from .availability import add_availability
 from .changes import add_changes
@@ -39,34 +40,66 @@ HARD, DEMAND, SOFT = "hard", "demand", "soft"
 
 @dataclass(frozen=True)
 class Family:
-    name: str
+    ids: tuple[str, ...]  # the rules and goals it states, by id in :mod:`optimizer.rules`
     tier: str  # HARD rules, the DEMAND to place sessions (first), or SOFT goals
     add: Callable[[Context], None]
+
+    @property
+    def name(self) -> str:
+        """The plain words of its first rule, from the catalogue."""
+        return rule_name(self.ids[0])
+
+
+# Rules the timetable's form and its groups guarantee: variables exist only for the groups
+# formed before the model (optimizer.grouping), at their program's length, on the slot grid
+# inside the plan, one occurrence per session and period.
+_BY_CONSTRUCTION = (
+    "session_time", "horizon", "slot", "duration", "program_unknown", "session_program",
+    "room_unknown", "staff_unknown", "resident_unknown", "on_call_booking", "on_call_program",
+    "not_attendee", "no_residents", "one_on_one", "too_many", "group_size", "balanced_groups",
+    "group_stable", "together", "apart",
+)  # fmt: skip
 
 
 # Order matters only where a family reads what an earlier one made: variables first, and the
 # on-call rota before the staff no-overlap rule that its shifts join.
 FAMILIES: tuple[Family, ...] = (
-    Family("sessions, facilitators and rooms", HARD, add_variables),
-    Family("one qualified facilitator per session", HARD, add_facilitator_rules),
-    Family("availability of staff, rooms and residents", HARD, add_availability),
-    Family("crisis on-call rota", SOFT, add_on_call),
-    Family("one session per room at a time", HARD, add_room_rules),
-    Family("staff: one thing at a time, weekly hours", HARD, add_staff_rules),
-    Family("residents: one session at a time", HARD, add_resident_rules),
-    Family("a group's sessions on different days", HARD, add_different_days),
-    Family("same time every week", HARD, add_recurrence),
-    Family("unplaced sessions", DEMAND, add_unplaced),
-    Family("extra groups", SOFT, add_extra_groups),
-    Family("sessions spread over the week", SOFT, add_spread_days),
-    Family("same facilitator", SOFT, add_same_facilitator),
-    Family("late evening sessions", SOFT, add_late_evening),
-    Family("staff preferences", SOFT, add_staff_preferences),
-    Family("residents' daily load", SOFT, add_resident_daily_load),
-    Family("fair load across staff", SOFT, add_fair_load),
-    Family("residents' idle time between sessions", SOFT, add_idle_gaps),
-    Family("staff split shifts", SOFT, add_split_shifts),
-    Family("changes since the last timetable", HARD, add_changes),
+    Family(_BY_CONSTRUCTION, HARD, add_variables),
+    Family(("one_facilitator", "facilitator_role", "house"), HARD, add_facilitator_rules),
+    Family(
+        ("opening_hours", "facilitator_available", "room_available", "resident_busy"),
+        HARD,
+        add_availability,
+    ),
+    Family(
+        (
+            "on_call_gap",
+            "on_call_handover",
+            "on_call_cover",
+            "on_call_shift_length",
+            "on_call_role",
+            "on_call_available",
+            "on_call_overlap",
+        ),
+        SOFT,
+        add_on_call,
+    ),
+    Family(("room_double_booked", "room_features", "room_capacity", "house"), HARD, add_room_rules),
+    Family(("facilitator_double_booked", "weekly_hours"), HARD, add_staff_rules),
+    Family(("resident_double_booked",), HARD, add_resident_rules),
+    Family(("different_days",), HARD, add_different_days),
+    Family(("moves_need_a_reason", "same_time_every_week"), HARD, add_recurrence),
+    Family(("unplaced_session",), DEMAND, add_unplaced),
+    Family(("extra_group",), SOFT, add_extra_groups),
+    Family(("spread_days",), SOFT, add_spread_days),
+    Family(("same_facilitator",), SOFT, add_same_facilitator),
+    Family(("late_evening",), SOFT, add_late_evening),
+    Family(("staff_preferences",), SOFT, add_staff_preferences),
+    Family(("resident_daily_load",), SOFT, add_resident_daily_load),
+    Family(("fair_load",), SOFT, add_fair_load),
+    Family(("resident_idle_gap",), SOFT, add_idle_gaps),
+    Family(("split_shift",), SOFT, add_split_shifts),
+    Family(("replan_change",), HARD, add_changes),
 )
 
 

@@ -1,5 +1,6 @@
 """Hard rule ``one_facilitator``: every session that runs has exactly one facilitator, and only
-staff who hold all of the program's roles (and serve the group's house) are candidates at all
+staff who hold all of the program's roles (``facilitator_role``) and serve the group's house
+(``house``) are candidates at all
 (see :meth:`optimizer.problem.Problem.staff_candidates`)."""
 
 from __future__ import annotations

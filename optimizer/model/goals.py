@@ -8,6 +8,8 @@ occurrences share their template's literals, so a goal costs a literal per serie
 - ``late_evening``: a session ending after ``goals.late_evening_after``.
 - ``staff_preferences``: a session led inside a staff member's ``avoids`` or outside ``prefers``.
 - ``extra_group``: a group beyond the fewest that fit (see :mod:`optimizer.grouping`).
+- ``resident_daily_load``: sessions beyond ``goals.max_sessions_per_day`` for a resident.
+- ``fair_load``: most minus least booked slots among staff who can lead the same programs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Crisis counseling ("as needed") is an on-call rota: in each block of opening hours one
 qualified staff member who is available and in no session is on duty. Uncovered time costs the
-goal ``on_call_gap`` per slot; on-call duty does not count toward weekly hours."""
+goal ``on_call_gap`` per slot, each handover ``on_call_handover``; on-call duty does not count
+toward weekly hours. Hard rules: ``on_call_role`` and ``on_call_available`` (only qualified,
+available candidates), ``on_call_overlap`` (at most one per block)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hard rule ``resident_free``: a resident attends one session at a time. (Busy blocks are
+"""Hard rule ``resident_double_booked``: a resident attends one session at a time. (Busy blocks are
 held by :mod:`.availability`, through the group's start times.)"""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Hard rules ``one_room`` and ``room_free``: every session that runs has one room with the
-features it needs that holds its group and facilitator (pools that do not are never
+"""Hard rules ``room_features``, ``room_capacity``, ``house`` and ``room_double_booked``: every
+session that runs has one room of its group's house with the features it needs that holds its
+group and facilitator (pools that do not are never
 candidates, see :meth:`optimizer.problem.Problem.pool_candidates`), and a room hosts one
 session at a time. Interchangeable rooms form a pool that hosts at most as many sessions at
 once as it has rooms; the rooms themselves are assigned after the solve (exact for intervals)."""

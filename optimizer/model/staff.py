@@ -1,5 +1,6 @@
-"""Hard rules ``staff_free`` and ``weekly_hours``: a staff member leads one session (or is on
-call) at a time, and the sessions they lead in a week stay within ``max_hours_per_week``.
+"""Hard rules ``facilitator_double_booked`` and ``weekly_hours``: a staff member leads one
+session (or is on call) at a time, and the sessions they lead in a week stay within
+``max_hours_per_week``.
 (Roles and availability: :mod:`.facilitators`, :mod:`.availability`.)"""
 
 from __future__ import annotations

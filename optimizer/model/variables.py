@@ -5,6 +5,14 @@ per candidate facilitator and per candidate room pool. Per exception occurrence 
 :mod:`.template`): its own start, whether it runs and whether it is moved off the template, and
 its own facilitator and room-pool literals. Clean occurrences are views of the template. Every
 occurrence gets its intervals: one for its residents, one per candidate facilitator and pool.
+
+By construction this family states the rules of the timetable's form and its groups
+(``session_time``, ``horizon``, ``slot``, ``duration``, ``program_unknown``, ``session_program``,
+``room_unknown``, ``staff_unknown``, ``resident_unknown``, ``on_call_booking``,
+``on_call_program``, ``not_attendee``, ``no_residents``, ``one_on_one``, ``too_many``,
+``group_size``, ``balanced_groups``, ``group_stable``, ``together``, ``apart``): an occurrence
+exists once per session and period, at its program's length, on the slot grid inside the plan,
+for a group formed before the model by :mod:`optimizer.grouping` (its members attend it).
 """
 
 from __future__ import annotations
