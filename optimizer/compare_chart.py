@@ -4,7 +4,7 @@ staffing curve shares."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,15 @@ def _headroom(ax: Any, top: float) -> None:
     ax.legend(fontsize=8, loc="upper right", ncol=2, frameon=False)
 
 
+def _grouped(
+    frame: pd.DataFrame, columns: Sequence[str], x: np.ndarray
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, str, float]]:
+    """Side-by-side bars, one per column at each plan: (j, x positions, values, name, width)."""
+    width = 0.8 / len(columns)
+    for j, col in enumerate(columns):
+        yield j, x - 0.4 + width * (j + 0.5), _numbers(frame, col), _inner(col), width
+
+
 def comparison_chart(frame: pd.DataFrame) -> bytes:
     """Four panels, plans side by side: sessions placed (and unmet), on-call coverage, staff
     hours per week by role, and staff cost per week."""
@@ -83,11 +92,7 @@ def comparison_chart(frame: pd.DataFrame) -> bytes:
     ax = axes[0][1]
     cover_cols = [c for c in frame.columns if c.startswith("on_call_coverage_percent[")]
     if cover_cols:
-        width = 0.8 / len(cover_cols)
-        for j, col in enumerate(cover_cols):
-            values = _numbers(frame, col)
-            xs = x - 0.4 + width * (j + 0.5)
-            name = _inner(col)
+        for _, xs, values, name, width in _grouped(frame, cover_cols, x):
             colours = ["#55a868" if v >= 99 else "#dd8452" for v in values]
             ax.bar(xs, values, width * 0.9, color=colours, label=name)
             _bar_labels(ax, xs, values, [f"{v:.1f} %" for v in values])
@@ -103,11 +108,7 @@ def comparison_chart(frame: pd.DataFrame) -> bytes:
     ax = axes[1][0]
     role_cols = [c for c in frame.columns if c.startswith("hours_per_week[")]
     if role_cols:
-        width = 0.8 / len(role_cols)
-        for j, col in enumerate(role_cols):
-            values = _numbers(frame, col)
-            xs = x - 0.4 + width * (j + 0.5)
-            name = _inner(col)
+        for j, xs, values, name, width in _grouped(frame, role_cols, x):
             ax.bar(xs, values, width * 0.9, color=PLAN_COLOURS[j % len(PLAN_COLOURS)], label=name)
             if n * len(role_cols) <= 24:
                 _bar_labels(ax, xs, values, [f"{v:.1f}" if v < 10 else f"{v:.0f}" for v in values])

@@ -17,6 +17,7 @@ from .problem import Problem
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .score import GoalScore
 from .solve import Result, Status
+from .timetable import Unmet
 from .validate import ValidationReport
 
 
@@ -96,16 +97,6 @@ class Coverage:
 
 
 @dataclass
-class UnmetLine:
-    program: str
-    session: str
-    who: str
-    period: str
-    missing: int
-    reason: str
-
-
-@dataclass
 class GoalLine:
     goal: str
     weight: int
@@ -159,7 +150,7 @@ class Summary:
     solve_seconds: float
     first_timetable_seconds: float | None
     on_call_coverage: list[Coverage]
-    unmet: list[UnmetLine]
+    unmet: list[Unmet]  # as in unmet.csv
     score: dict[str, GoalLine]
     moved_sessions: list[str]
     violations: list[str]
@@ -256,10 +247,7 @@ def build_summary(
         if result.first_solution_seconds is None
         else round(result.first_solution_seconds, 2),
         on_call_coverage=coverage,
-        unmet=[
-            UnmetLine(u.program, u.session, u.who, u.period, u.missing, u.reason)
-            for u in (tt.unmet if tt else [])
-        ],
+        unmet=list(tt.unmet) if tt else [],
         score=score,
         moved_sessions=moved,
         violations=[str(v) for v in report.violations] if report else [],

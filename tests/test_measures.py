@@ -53,15 +53,20 @@ def _bookings() -> list[Booking]:
     return [at(0, 17 * 60 + 30), at(1, 18 * 60 + 30)]
 
 
-def _evening_shares(scenario: Scenario) -> tuple[float, float, int]:
-    """(comparison's evening share, the reports' staff evening share, the goal's count)."""
+def _both(scenario: Scenario) -> tuple[dict[str, Any], ReportData]:
+    """The comparison's metrics and the reports' data of the hand-made timetable."""
     problem = build_problem(scenario)
     timetable = Timetable(_bookings())
     report = validate(scenario, timetable)
     metrics = plan_metrics(problem, timetable, report, {})
-    data = ReportData(problem=problem, timetable=timetable, summary={}, report=report)
+    return metrics, ReportData(problem=problem, timetable=timetable, summary={}, report=report)
+
+
+def _evening_shares(scenario: Scenario) -> tuple[float, float, int]:
+    """(comparison's evening share, the reports' staff evening share, the goal's count)."""
+    metrics, data = _both(scenario)
     staff = tables.staff_utilization(data).set_index("staff").loc["rivera"]
-    card = score_card(scenario, timetable, report)
+    card = score_card(scenario, data.timetable, data.report)
     return metrics["evening_share_percent"], staff.evening_share_percent, card["late_evening"].count
 
 
@@ -86,12 +91,7 @@ def test_evening_is_the_late_evening_goal_time_everywhere(
 def test_utilization_is_rounded_the_same_in_the_comparison_and_the_reports(load: Load) -> None:
     # Regression (issue 17): the comparison rounded utilization to 2 decimals, the reports'
     # tables to 1. Rivera is available Mon-Fri 09:00-21:00 (60 h) and leads 2 h: 3.333... %.
-    scenario = load(_evening_home(None))
-    problem = build_problem(scenario)
-    timetable = Timetable(_bookings())
-    report = validate(scenario, timetable)
-    metrics = plan_metrics(problem, timetable, report, {})
-    data = ReportData(problem=problem, timetable=timetable, summary={}, report=report)
+    metrics, data = _both(load(_evening_home(None)))
     staff = tables.staff_utilization(data).set_index("staff").loc["rivera"]
     room = tables.room_utilization(data).set_index("room").loc["group-room"]
     assert metrics["utilization_percent[clinician]"] == staff.utilization_percent == 3.3
