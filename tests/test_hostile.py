@@ -56,7 +56,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 # --- helpers (also used by test_properties and test_interrupt) --------------------------------
 
 
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
     """``python -m optimizer ARGS`` in-process: (exit code, stdout, stderr)."""
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()

@@ -66,6 +66,7 @@ def _evening_shares(scenario: Scenario) -> tuple[float, float, int]:
     """(comparison's evening share, the reports' staff evening share, the goal's count)."""
     metrics, data = _both(scenario)
     staff = tables.staff_utilization(data).set_index("staff").loc["rivera"]
+    assert data.report is not None
     card = score_card(scenario, data.timetable, data.report)
     return metrics["evening_share_percent"], staff.evening_share_percent, card["late_evening"].count
 
