@@ -47,13 +47,13 @@ fuzz: $(VENV)/.installed
 		tests/test_properties.py tests/test_hostile.py
 
 lint: $(VENV)/.installed
-	$(PY) -m ruff check optimizer tests
-	$(PY) -m ruff format --check optimizer tests
+	$(PY) -m ruff check optimizer tests bench
+	$(PY) -m ruff format --check optimizer tests bench
 	$(PY) -m mypy
 
 format: $(VENV)/.installed
-	$(PY) -m ruff format optimizer tests
-	$(PY) -m ruff check --fix optimizer tests
+	$(PY) -m ruff format optimizer tests bench
+	$(PY) -m ruff check --fix optimizer tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -121,7 +121,10 @@ def run_case(path: Path, size: str, seed: int, time_limit: float, workers: int,
             first_complete_step = phase
 
     settings = Settings(
-        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
         patience=patience,
     )
     result = solve(problem, settings, progress)
@@ -144,8 +147,12 @@ def run_case(path: Path, size: str, seed: int, time_limit: float, workers: int,
         model_builds=len(builds[True]) + len(builds[False]),
         construct_s=result.stats.get("construct_seconds"),
         build_s=round(
-            t2 - t0 + sum(builds[True]) + sum(builds[False])
-            + (result.stats.get("construct_seconds") or 0), 3
+            t2
+            - t0
+            + sum(builds[True])
+            + sum(builds[False])
+            + (result.stats.get("construct_seconds") or 0),
+            3,
         ),
         stopped_by=result.stats.get("stopped_by"),
         patience=patience,

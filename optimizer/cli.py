@@ -1,9 +1,10 @@
 """Command line: ``python -m optimizer solve|replan|check|validate|report SCENARIO.yaml``.
 
-Exit codes: 0 every required session placed; 3 a timetable was written but some demand could
-not be met (or none was found); 2 the scenario or the command is invalid (nothing written);
-4 a timetable given to ``validate`` or ``report --from`` breaks a hard rule; 1 an internal
-error (a bug: the message says so, without a traceback).
+Exit codes (defined in ``optimizer/cli_common.py``): 0 every required session placed; 3 a
+timetable was written but some demand could not be met (or none was found); 2 the scenario or
+the command is invalid (nothing written); 4 a timetable given to ``validate`` or
+``report --from`` breaks a hard rule; 1 an internal error (a bug: the message says so,
+without a traceback).
 """
 
 from __future__ import annotations
@@ -15,22 +16,29 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
-from . import compare, staffing
+from . import compare, pipeline, staffing
+from .cli_common import (
+    EXIT_BROKEN_RULES,
+    EXIT_BUG,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_UNMET,
+    add_solve_options,
+    internal_error,
+    output_path,
+    settings_from,
+)
 from .diagnose import check_capacity
-from .output import OutputError, RunFolder, default_run_folder, point_latest, prepare_out
+from .output import OutputError, RunFolder, default_run_folder, point_latest
+from .pipeline import Finished
 from .problem import Problem, build_problem
 from .rebuild import rebuild
 from .replan import attach_previous, change_count, changes_between, changes_csv, describe, tell_list
-from .reports import write_run
 from .scenario import Scenario, ScenarioError, load_scenario
-from .score import score_card
-from .solve import Result, Settings, solve
-from .summary import build_summary, scenario_hash, summary_text
+from .summary import EditedFrom, Replan, scenario_hash, summary_text
 from .timetable import (
     Timetable,
     read_on_call_csv,
@@ -38,8 +46,6 @@ from .timetable import (
     read_unmet_csv,
 )
 from .validate import ValidationReport, validate
-
-EXIT_OK, EXIT_BUG, EXIT_INVALID, EXIT_UNMET, EXIT_BROKEN = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("solve", help="build a timetable for a scenario")
     p.add_argument("scenario", type=Path)
-    _solve_options(p)
+    add_solve_options(p)
 
     r = sub.add_parser("replan", help="re-plan after a change, moving as little as possible")
     r.add_argument("scenario", type=Path, help="the scenario with the change in it")
@@ -69,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="keep everything before this date as it happened (default: today)",
     )
-    _solve_options(r)
+    add_solve_options(r)
 
     c = sub.add_parser("check", help="validate a scenario and say what cannot fit, fast")
     c.add_argument("scenario", type=Path)
@@ -101,24 +107,6 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_parser(sub)  # staffing plans side by side (optimizer/compare.py)
     staffing.add_parser(sub)  # the smallest head count in a role (optimizer/staffing.py)
     return parser
-
-
-def _solve_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", type=Path, help="output folder (default: reports/<scenario>/<time>/)")
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="write into a non-empty --out folder, keeping its old contents beside it",
-    )
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workers", type=int, default=2, help="solver threads (default 2)")
-    p.add_argument(
-        "--deterministic",
-        action="store_true",
-        help="same timetable for the same seed and workers (slower)",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 def _date(text: str) -> dt.date:
@@ -162,15 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Interrupted before a timetable was found; nothing was written.", file=sys.stderr)
         return EXIT_UNMET
     except Exception as exc:  # a bug: say so plainly
-        if args.debug:
-            traceback.print_exc()
-        print(
-            f"Internal error ({type(exc).__name__}: {exc}). This is a bug in the tool, not in "
-            "your scenario; please report it with the scenario file (run with --debug for "
-            "details).",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        return internal_error(exc, args.debug)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -194,16 +174,16 @@ def _replan(args: argparse.Namespace) -> int:
     kept = sum(1 for b in old if b.date < since)
     print(f"Re-planning from {args.previous}: {len(old)} sessions, {kept} before {since} kept.")
 
-    def extra(result: Result, summary: dict[str, Any]) -> dict[str, str]:
-        new = result.timetable.bookings if result.timetable else []
+    def extra(done: Finished) -> dict[str, str]:
+        new = done.result.timetable.bookings if done.result.timetable else []
         changes = changes_between(old, new, weeks, scenario.calendar.start)
-        summary["replan"] = {
-            "from": str(args.previous),
-            "since": since.isoformat(),
-            "changes": [describe(c) for c in changes],
-            "people_to_tell": tell_list(changes),
-            "people_affected": change_count(changes),
-        }
+        done.summary.replan = Replan(
+            source=str(args.previous),
+            since=since.isoformat(),
+            changes=[describe(c) for c in changes],
+            people_to_tell=tell_list(changes),
+            people_affected=change_count(changes),
+        )
         return {"changes.csv": changes_csv(changes)}
 
     return _run(args, scenario, problem, extra)
@@ -213,66 +193,36 @@ def _run(
     args: argparse.Namespace,
     scenario: Scenario,
     problem: Problem,
-    extra: Callable[[Result, dict[str, Any]], dict[str, str]] | None = None,
+    extra: Callable[[Finished], dict[str, str]] | None = None,
 ) -> int:
     """Solve, validate, write the run folder atomically, print the summary, exit code."""
     digest = scenario_hash(args.scenario)  # what is solved, even if the file is edited meanwhile
     final = _run_folder(args)
-    settings = Settings(
-        time_limit=args.time_limit,
-        workers=args.workers,
-        seed=args.seed,
-        deterministic=args.deterministic,
-    )
     progress = None if args.quiet else (lambda msg: print(msg, flush=True))
     print(
         f"Solving {scenario.name} ({args.scenario}): {len(scenario.residents)} residents, "
         f"{len(scenario.staff)} staff, {len(scenario.rooms)} rooms, "
         f"{scenario.calendar.weeks} weeks from {scenario.calendar.start}."
     )
-    result = solve(problem, settings, progress)
-    report = validate(scenario, result.timetable) if result.timetable else None
-    card = score_card(scenario, result.timetable, report) if result.timetable and report else None
-    summary = build_summary(problem, result, report, args.scenario, card, digest)
-    files = extra(result, summary) if extra else {}
-    folder = _publish(args, final, problem, result, report, summary, files)
+    done = pipeline.solve_and_finish(problem, settings_from(args), args.scenario, digest, progress)
+    files = extra(done) if extra else {}
+    folder = _publish(args, final, done, files)
     print()
-    print(summary_text(summary, folder))
-    if report is not None and not report.ok:
+    print(summary_text(done.summary, folder))
+    if done.report is not None and not done.report.ok:
         return EXIT_BUG
-    return EXIT_OK if result.complete else EXIT_UNMET
+    return EXIT_OK if done.result.complete else EXIT_UNMET
 
 
 def _run_folder(args: argparse.Namespace) -> Path:
     """The run folder asked for with ``--out`` (checked), or a new one under ``reports/``."""
-    if args.out is None:
-        return default_run_folder(Path("reports"), args.scenario)
-    kept = prepare_out(args.out, args.force)
-    if kept is not None:
-        print(f"Kept the previous contents of {args.out} in {kept}")
-    return Path(args.out)
+    return output_path(args, default_run_folder(Path("reports"), args.scenario), print)
 
 
-def _publish(
-    args: argparse.Namespace,
-    final: Path,
-    problem: Problem,
-    result: Result,
-    report: ValidationReport | None,
-    summary: dict[str, Any],
-    files: dict[str, str],
-) -> Path:
+def _publish(args: argparse.Namespace, final: Path, done: Finished, files: dict[str, str]) -> Path:
     """Write the run folder atomically (all of it, or nothing) and move ``latest`` to it."""
-    run = RunFolder(final)
     with _signals_deferred():  # the work is done: a Ctrl-C now must not lose it
-        try:
-            for name, text in files.items():
-                run.write(name, text)
-            write_run(run, problem, result, report, summary)
-            folder = run.publish()
-        except BaseException:
-            run.discard()
-            raise
+        folder = pipeline.write(RunFolder(final), done, files)
     if args.out is None:
         point_latest(folder)
     return folder
@@ -333,7 +283,7 @@ def _validate(args: argparse.Namespace) -> int:
         f"{len(bookings)} sessions checked: {len(report.violations)} rule violation(s), "
         f"{len(report.shortfalls)} shortfall(s)."
     )
-    return EXIT_OK if report.ok else EXIT_BROKEN
+    return EXIT_OK if report.ok else EXIT_BROKEN_RULES
 
 
 def _print_violations(report: ValidationReport) -> None:
@@ -373,16 +323,16 @@ def _report(args: argparse.Namespace) -> int:
                 "anyway.",
                 file=sys.stderr,
             )
-            return EXIT_BROKEN
-    summary = build_summary(problem, result, report, args.scenario, run.card, digest)
-    summary["edited_from"] = {
-        "timetable": str(edited),
-        "on_call": str(run.on_call_file) if run.on_call_file else None,
-        "written_despite_violations": not report.ok,
-    }
-    folder = _publish(args, _run_folder(args), problem, result, report, summary, {})
+            return EXIT_BROKEN_RULES
+    done = pipeline.summarise(problem, result, report, run.card, args.scenario, digest)
+    done.summary.edited_from = EditedFrom(
+        timetable=str(edited),
+        on_call=str(run.on_call_file) if run.on_call_file else None,
+        written_despite_violations=not report.ok,
+    )
+    folder = _publish(args, _run_folder(args), done, {})
     print()
-    print(summary_text(summary, folder))
+    print(summary_text(done.summary, folder))
     if not report.ok:
-        return EXIT_BROKEN
+        return EXIT_BROKEN_RULES
     return EXIT_OK if result.complete else EXIT_UNMET

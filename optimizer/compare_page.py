@@ -10,13 +10,17 @@ are flagged: they are noise of the search, not a property of the plan.
 
 from __future__ import annotations
 
-import html
+import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from .compare_table import evening_of, label, notes, table_rows
+from .reports.html_summary import esc
+from .scenario.phrases import format_minutes
 
 # (metric, label, unit, better when higher?) of the decision rows, in order.
 DECISION_ROWS: tuple[tuple[str, str, str, bool | None], ...] = (
@@ -25,7 +29,7 @@ DECISION_ROWS: tuple[tuple[str, str, str, bool | None], ...] = (
     ("on_call_coverage_min_percent", "On-call cover (lowest)", "%", True),
     ("paid_hours_per_week", "Paid staff hours a week", "h", None),
     ("paid_cost_per_week", "Staff cost a week (paid hours)", "$", False),
-    ("evening_share_percent", "Sessions ending after 18:00", "%", None),
+    ("evening_share_percent", "Sessions ending after {evening}", "%", None),
     ("weekend_share_percent", "Sessions on weekends", "%", None),
 )
 # Metrics whose run-to-run variation is measured, when the same plan was solved twice.
@@ -41,8 +45,9 @@ CSS = (
 )
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def row_label(metric: str, text: str, frame: pd.DataFrame) -> str:
+    """A decision row's label; the evening time is the current plan's."""
+    return label(metric, evening_of(frame)) if "{evening}" in text else text
 
 
 def _missing(value: Any) -> bool:
@@ -163,7 +168,7 @@ def within_noise(frame: pd.DataFrame, variation: Variation | None) -> list[str]:
     the same plan differed from itself between two runs."""
     if variation is None or len(frame) < 2:
         return []
-    labels = {m: label.lower() for m, label, _, _ in DECISION_ROWS}
+    labels = {m: row_label(m, text, frame).lower() for m, text, _, _ in DECISION_ROWS}
     units = {m: unit for m, _, unit, _ in DECISION_ROWS}
     current = frame.iloc[0]
     out = []
@@ -205,10 +210,10 @@ def decision_html(
             head.append('<th class="diff">vs current</th>')
     rows = []
     current = frame.iloc[0]
-    for metric, label, unit, _ in DECISION_ROWS:
+    for metric, text, unit, _ in DECISION_ROWS:
         if metric not in frame:
             continue
-        cells = [f"<td>{esc(label)}</td>"]
+        cells = [f"<td>{esc(row_label(metric, text, frame))}</td>"]
         for i, (_, row) in enumerate(frame.iterrows()):
             cells.append(f"<td>{esc(_value(metric, row.get(metric), unit))}</td>")
             if i:
@@ -261,3 +266,104 @@ def decision_html(
 
 def engineering_note(columns: Sequence[str]) -> str:
     return f"All {len(columns)} figures, for analysts (score, solve time, per role and room)"
+
+
+# --- the whole page ---------------------------------------------------------------------------
+
+PAGE_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#222;
+max-width:1200px}
+h1{font-size:1.5em;margin:0 0 4px}h2{font-size:1.15em;margin:28px 0 8px}
+.meta{color:#555;font-size:.9em;margin:0 0 16px}
+table{border-collapse:collapse;font-size:.9em}
+th,td{border-bottom:1px solid #e3e6ea;padding:4px 10px;text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}
+thead th{background:#f4f6f8;border-bottom:2px solid #ccd;position:sticky;top:0}
+tr.group td{border-top:2px solid #ccd}
+img{max-width:100%;height:auto;border:1px solid #e3e6ea}
+.note{color:#555;font-size:.9em}ul{padding-left:20px}li{margin:4px 0}
+.verdict{font-size:1.1em;font-weight:600;background:#eef6ee;border:1px solid #bcd9bc;
+padding:8px 12px}
+table.decide td:first-child{font-weight:600}.diff{color:#555;font-size:.9em}
+details{margin:18px 0}summary{cursor:pointer;color:#334;font-weight:600}
+@media (max-width:700px){body{margin:10px}table{display:block;overflow-x:auto}}
+.confidential{background:#fff6e5;border:1px solid #f0d9a8;padding:6px 10px;font-size:.85em}
+"""
+
+DEFINITIONS = (
+    "Every number comes from the plan's own timetable.csv, on_call.csv and unmet.csv. "
+    "Hours per week by role: sessions led by staff who hold the role (someone with two roles "
+    "counts under both). Cost per week: each facilitator's session hours × their hourly_cost; "
+    "on-call hours are priced the same way and shown apart (paid time whether or not a crisis "
+    "comes); staff without an hourly_cost count as 0 there. Paid hours: each staff member's "
+    "hours on shift (their availability), booked or not; their cost is unknown when someone on "
+    "shift has no hourly_cost. Utilization: hours led (or booked, for "
+    "rooms) against hours available. Resident sessions per day: average over residents and "
+    "open days, and the most on one day. Evening: sessions ending after {evening} (the "
+    "scenario's late_evening_after)."
+)
+
+
+@dataclass
+class Section:
+    """An extra block on the page (the staffing curve)."""
+
+    title: str
+    html: str
+
+
+def comparison_html(
+    frame: pd.DataFrame,
+    chart_png: bytes,
+    *,
+    title: str,
+    meta: Sequence[str],
+    links: dict[str, str],
+    extra: Sequence[Section] = (),
+    variation: Variation | None = None,
+) -> str:
+    plans = [str(p) for p in frame["plan"]]
+    head = "".join(
+        f'<th><a href="{esc(links[p])}">{esc(p)}</a></th>' if p in links else f"<th>{esc(p)}</th>"
+        for p in plans
+    )
+    body = []
+    previous_group = ""
+    for column, lbl, values in table_rows(frame):
+        group = column.split("[")[0].split("_")[0]
+        cls = ' class="group"' if group != previous_group and not lbl.startswith(" ") else ""
+        previous_group = group
+        cells = "".join(f"<td>{esc(v)}</td>" for v in values)
+        body.append(f"<tr{cls}><td>{esc(lbl.strip())}</td>{cells}</tr>")
+    chart = base64.b64encode(chart_png).decode("ascii")
+    note_items = "".join(f"<li>{esc(n)}</li>" for n in notes(frame))
+    reports = "".join(
+        f'<li><a href="{esc(links[p])}">{esc(p)}</a>: the timetable, week grids and staff '
+        "sheets of this plan</li>"
+        for p in plans
+        if p in links
+    )
+    sections = "".join(f"<h2>{esc(s.title)}</h2>{s.html}" for s in extra)
+    return (
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{PAGE_CSS}{CSS}</style></head><body>"
+        f"<h1>{esc(title)}</h1>"
+        + "".join(f'<p class="meta">{esc(line)}</p>' for line in meta)
+        + '<p class="confidential">Confidential: the linked reports contain information about '
+        "people in treatment (42 CFR Part 2). Share only with the care team.</p>"
+        + "<h2>Which plan</h2>"
+        + decision_html(frame, links, variation)
+        + sections
+        + '<h2>Chart</h2><img alt="The plans side by side: sessions placed, on-call coverage, '
+        f'staff hours by role and cost per week" src="data:image/png;base64,{chart}">'
+        + f"<details><summary>{esc(engineering_note(list(frame.columns)))}</summary>"
+        + f"<table><thead><tr><th></th>{head}</tr></thead>"
+        + f"<tbody>{''.join(body)}</tbody></table></details>"
+        + (f"<h2>Unmet demand and notes</h2><ul>{note_items}</ul>" if note_items else "")
+        + (f"<h2>Each plan's own report</h2><ul>{reports}</ul>" if reports else "")
+        + '<h2>How the numbers are computed</h2><p class="note">'
+        + esc(DEFINITIONS.format(evening=format_minutes(evening_of(frame))))
+        + "</p>"
+        + "</body></html>\n"
+    )

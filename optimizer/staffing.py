@@ -22,51 +22,47 @@ on-call program needs only the sessions.
 from __future__ import annotations
 
 import argparse
-import base64
 import copy
 import os
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
-from .compare import (
+from .cli_common import (
     EXIT_BUG,
-    EXIT_INVALID,
     EXIT_OK,
     EXIT_UNMET,
-    Comparison,
-    Plan,
-    PlanRun,
     Say,
-    Section,
     UsageError,
     add_solve_options,
-    check_options,
-    default_folder,
-    esc,
+    check_many_options,
     executor_from,
-    figure_png,
-    label,
-    load_plan,
     output_run,
-    run_comparison,
+    say_from,
     settings_from,
-    shown_value,
-    style_axes,
-    terminal_table,
-    to_csv,
+    usage_errors,
 )
-from .executor import Executor, ExecutorUnavailable
+from .compare import (
+    Comparison,
+    PlanRun,
+    default_folder,
+    publish_solved,
+    run_comparison,
+    says_violations,
+)
+from .compare_page import Section
+from .compare_table import terminal_table, to_csv
+from .executor import Executor
 from .output import RunFolder, safe_name
+from .pipeline import Plan, load_plan
 from .scenario.overlay import read_scenario_data
 from .scenario.phrases import parse_windows
 from .solve import Settings
+from .staffing_report import curve_html, curve_table, staffing_chart, verdict_text
 
 DEFAULT_COVERAGE = 99.0
 OVERLAYS_DIR = "overlays"
@@ -160,7 +156,7 @@ def head_count_curve(
     for run in runs:
         m = run.metrics
         lowest = m.get("on_call_coverage_min_percent")
-        placed_all = m.get("sessions_unmet") == 0 and run.result.timetable is not None
+        placed_all = m.get("sessions_unmet") == 0 and run.done.result.timetable is not None
         covered = lowest is None or lowest >= coverage
         rows.append(
             {
@@ -187,126 +183,6 @@ def head_count_curve(
 def smallest_enough(curve: pd.DataFrame) -> int | None:
     enough = curve[curve["enough"]]
     return int(enough["head_count"].min()) if len(enough) else None
-
-
-def staffing_chart(curve: pd.DataFrame, role: str, coverage: float, smallest: int | None) -> bytes:
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    x = curve["head_count"].to_numpy(dtype=int)
-    fig = Figure(figsize=(9, 8.2), layout="constrained")
-    axes = fig.subplots(3, 1, sharex=True)
-    fig.suptitle(
-        f"Head count of '{role}' staff: unmet demand, on-call coverage and cost",
-        fontsize=13,
-        x=0.01,
-        ha="left",
-    )
-
-    def numbers(column: str) -> np.ndarray:
-        return pd.to_numeric(curve[column], errors="coerce").to_numpy(dtype=float)
-
-    ax = axes[0]
-    unmet = np.nan_to_num(numbers("sessions_unmet"))
-    ax.bar(x, unmet, 0.6, color=["#55a868" if u == 0 else "#c44e52" for u in unmet])
-    for xi, u in zip(x, unmet, strict=True):
-        ax.text(xi, u, f"{u:.0f}", ha="center", va="bottom", fontsize=9)
-    style_axes(ax, "Sessions not placed", "sessions")
-    ax.set_ylim(0, max(1.0, float(unmet.max(initial=0))) * 1.3)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-
-    ax = axes[1]
-    cover = numbers("on_call_coverage_min_percent")
-    if np.isnan(cover).all():
-        ax.text(0.5, 0.5, "No on-call program", ha="center", va="center", transform=ax.transAxes)
-    else:
-        ax.plot(x, cover, marker="o", color="#4c72b0")
-        for xi, c in zip(x, cover, strict=True):
-            if not np.isnan(c):
-                ax.annotate(f"{c:.1f} %", (xi, c), textcoords="offset points", xytext=(0, 7),
-                            ha="center", fontsize=9)  # fmt: skip
-        ax.axhline(coverage, color="#c44e52", linestyle="--", linewidth=1)
-        ax.text(x[0], coverage, f" target {coverage:g} %", va="top", fontsize=8, color="#c44e52")
-        low = np.nanmin(cover)
-        ax.set_ylim(max(0.0, min(low, coverage) - 8), 108)
-    style_axes(ax, "On-call coverage of opening hours (lowest program)", "% covered")
-
-    ax = axes[2]
-    sessions = np.nan_to_num(numbers("session_cost_per_week"))
-    on_call = np.nan_to_num(numbers("on_call_cost_per_week"))
-    ax.bar(x, sessions, 0.6, color="#4c72b0", label="sessions")
-    ax.bar(x, on_call, 0.6, bottom=sessions, color="#8c8c8c", label="on call")
-    for xi, total in zip(x, sessions + on_call, strict=True):
-        ax.text(xi, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=9)
-    style_axes(ax, "Staff cost per week (hours × hourly cost)", "cost / week")
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
-    ax.margins(y=0.15)
-    ax.set_xticks(x, [str(v) for v in x])
-    ax.set_xlabel(f"people with the role '{role}'")
-
-    if smallest is not None:
-        for ax in axes:
-            ax.axvspan(smallest - 0.4, smallest + 0.4, color="#55a868", alpha=0.12, zorder=0)
-        axes[0].text(
-            smallest, axes[0].get_ylim()[1], "smallest enough", ha="center", va="top",
-            fontsize=9, color="#2e7d32",
-        )  # fmt: skip
-    return figure_png(fig)
-
-
-def curve_table(curve: pd.DataFrame, role: str) -> str:
-    columns = [
-        ("head_count", "people"),
-        ("sessions_unmet", "unmet sessions"),
-        ("on_call_coverage_min_percent", "on-call coverage"),
-        (f"hours_per_week[{role}]", "hours/week led"),
-        ("total_cost_per_week", "cost/week"),
-        ("enough", "enough"),
-    ]
-    header = "  ".join(f"{name:>16}" for _, name in columns)
-    lines = [header]
-    for _, row in curve.iterrows():
-        lines.append("  ".join(f"{shown_value(col, row.get(col)):>16}" for col, _ in columns))
-    return "\n".join(lines)
-
-
-def _curve_html(curve: pd.DataFrame, role: str, chart: bytes, verdict: str) -> str:
-    columns = [c for c in curve.columns if c != "plan"]
-    head = "".join(f"<th>{esc(label(c).strip())}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{esc(shown_value(c, row[c]))}</td>" for c in columns) + "</tr>"
-        for _, row in curve.iterrows()
-    )
-    png = base64.b64encode(chart).decode("ascii")
-    return (
-        f"<p><strong>{esc(verdict)}</strong></p>"
-        f'<img alt="Unmet sessions, on-call coverage and cost against the number of {esc(role)} '
-        f'staff" src="data:image/png;base64,{png}">'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
-
-
-def verdict_text(smallest: int | None, curve: pd.DataFrame, role: str, coverage: float) -> str:
-    lo, hi = int(curve["head_count"].min()), int(curve["head_count"].max())
-    if smallest is None:
-        return (
-            f"No head count from {lo} to {hi} '{role}' staff places every session with at least "
-            f"{coverage:g} % on-call coverage; try a larger --max or other shifts."
-        )
-    row = curve[curve["head_count"] == smallest].iloc[0]
-    text = (
-        f"Smallest head count: {smallest} '{role}' staff place every required session with at "
-        f"least {coverage:g} % on-call coverage (cost/week "
-        f"{shown_value('total_cost_per_week', row['total_cost_per_week'])})."
-    )
-    above = curve[curve["head_count"] > smallest]
-    short = [int(n) for n in above.loc[~above["enough"], "head_count"]]
-    if short:
-        text += (
-            f" Note: {', '.join(map(str, short))} did not reach it within the time limit; a "
-            "longer --time-limit may help."
-        )
-    return text
 
 
 def run_staffing(
@@ -353,7 +229,7 @@ def run_staffing(
         folder.write("staffing.png", chart)
         verdict = verdict_text(smallest, curve, role, coverage)
         sections.update(curve=curve, smallest=smallest)
-        return [Section(f"How many '{role}' staff?", _curve_html(curve, role, chart, verdict))]
+        return [Section(f"How many '{role}' staff?", curve_html(curve, role, chart, verdict))]
 
     comparison = run_comparison(
         plans,
@@ -398,7 +274,7 @@ def add_parser(sub: Any) -> None:
         help=f"on-call coverage, in percent of opening hours, that counts as full "
         f"(default {DEFAULT_COVERAGE:g})",
     )
-    add_solve_options(p)
+    add_solve_options(p, many=True)
 
 
 def _template(args: argparse.Namespace) -> Template:
@@ -445,16 +321,12 @@ def _check(args: argparse.Namespace, base_data: Any, template: Template) -> rang
 def run_cli(args: argparse.Namespace) -> int:
     """``python -m optimizer staffing``: 0 when some head count in the range is enough, 3 when
     none is (or the search was interrupted), 2 invalid input, 1 a bug."""
-    try:
-        return _staffing(args)
-    except (UsageError, ExecutorUnavailable) as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_INVALID
+    return usage_errors(_staffing, args)
 
 
 def _staffing(args: argparse.Namespace) -> int:
-    say: Say = (lambda _m: None) if args.quiet else (lambda m: print(m, flush=True))
-    check_options(args)
+    say = say_from(args)
+    check_many_options(args)
     template = _template(args)
     load_plan(args.base)  # the base must be valid on its own
     base_data, _ = read_scenario_data(args.base)
@@ -462,27 +334,25 @@ def _staffing(args: argparse.Namespace) -> int:
     executor = executor_from(args, len(counts))
     default = default_folder(Path("reports"), args.base, f"staffing-{safe_name(args.role)}")
     run = output_run(args, default, say)
-    try:
-        with executor:
-            result = run_staffing(
-                args.base,
-                args.role,
-                counts,
-                template,
-                args.coverage,
-                settings_from(args),
-                executor,
-                run,
-                say,
-            )
-        if not result.comparison.runs or result.curve is None:
-            run.discard()
-            print("Interrupted before any plan was solved; nothing was written.", file=sys.stderr)
-            return EXIT_UNMET
-        folder = run.publish()
-    except BaseException:
-        run.discard()
-        raise
+
+    def work() -> StaffingResult:
+        return run_staffing(
+            args.base,
+            args.role,
+            counts,
+            template,
+            args.coverage,
+            settings_from(args),
+            executor,
+            run,
+            say,
+        )
+
+    result, folder = publish_solved(
+        run, executor, work, lambda r: bool(r.comparison.runs) and r.curve is not None
+    )
+    if folder is None or result.curve is None:
+        return EXIT_UNMET
     print()
     print(curve_table(result.curve, args.role))
     print()
@@ -490,8 +360,7 @@ def _staffing(args: argparse.Namespace) -> int:
     print()
     print(terminal_table(result.comparison.frame))
     print(f"Files:     {folder}/comparison.html (and staffing.csv, staffing.png, overlays/)")
-    if any(r.rule_violations for r in result.comparison.runs):
-        print("RULE VIOLATIONS in a timetable: this is a bug; see the plan's summary.json.")
+    if says_violations(result.comparison):
         return EXIT_BUG
     if result.comparison.interrupted or result.smallest is None:
         return EXIT_UNMET

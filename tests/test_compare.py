@@ -13,15 +13,11 @@ import pandas as pd
 import pytest
 
 from optimizer import cli
-from optimizer.compare import (
-    comparison_frame,
-    load_plans,
-    plan_metrics,
-    read_run,
-    run_comparison,
-)
+from optimizer.compare import comparison_frame, run_comparison
 from optimizer.executor import DaskExecutor, LocalExecutor
 from optimizer.output import RunFolder
+from optimizer.pipeline import load_plans, read_run
+from optimizer.plan_metrics import plan_metrics
 from optimizer.problem import build_problem
 from optimizer.scenario import ScenarioError, load_scenario
 from optimizer.solve import Settings, solve
@@ -549,7 +545,12 @@ def test_dask_gives_the_same_comparison_as_the_local_pool(tmp_path):
 
 def _plans_frame() -> pd.DataFrame:
     """Three plans by hand: the current one misses on-call cover, two meet everything."""
-    common = {"evening_share_percent": 20.0, "weekend_share_percent": 10.0, "sessions_placed": 50}
+    common = {
+        "evening_share_percent": 20.0,
+        "weekend_share_percent": 10.0,
+        "sessions_placed": 50,
+        "evening_after": 18 * 60,  # the scenario's late_evening_after
+    }
     rows = [
         {
             "plan": "current",
@@ -612,7 +613,6 @@ def test_differences_within_run_to_run_variation_are_flagged() -> None:
 
 
 def test_paid_cost_counts_hours_on_shift_and_is_unknown_without_a_rate(load) -> None:
-    from optimizer.compare import plan_metrics
     from optimizer.problem import build_problem
     from optimizer.timetable import Timetable
 

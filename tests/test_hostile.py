@@ -24,7 +24,7 @@ import openpyxl
 import pytest
 import yaml
 
-from optimizer import cli
+from optimizer import pipeline
 from optimizer.cli import main
 from optimizer.output import RunFolder, safe_name, write_atomic
 from optimizer.scenario import load_scenario
@@ -56,7 +56,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Glyph .* missing from font")
 # --- helpers (also used by test_properties and test_interrupt) --------------------------------
 
 
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
     """``python -m optimizer ARGS`` in-process: (exit code, stdout, stderr)."""
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
@@ -896,13 +896,13 @@ def test_the_hash_is_of_the_scenario_that_was_solved(
 ) -> None:
     scenario = write_yaml(tmp_path / "home.yaml", tiny())
     solved = hashlib.sha256(scenario.read_bytes()).hexdigest()
-    real_solve = cli.solve
+    real_solve = pipeline.solve
 
     def edit_during_the_solve(*args: Any, **kwargs: Any) -> Any:
         scenario.write_text(scenario.read_text() + "# edited meanwhile\n", encoding="utf-8")
         return real_solve(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "solve", edit_during_the_solve)
+    monkeypatch.setattr(pipeline, "solve", edit_during_the_solve)
     code, out, err = run_cli(
         capsys, "solve", scenario, "--out", tmp_path / "out", "--time-limit", "2", "--quiet"
     )

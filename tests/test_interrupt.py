@@ -256,7 +256,7 @@ def interrupted_in_repair() -> Interrupted:
 
     result = solve(problem, Settings(time_limit=20, workers=2), progress)
     report = validate(scenario, result.timetable) if result.timetable else None
-    summary = build_summary(problem, result, report, DEFAULT_SCENARIO)
+    summary = build_summary(problem, result, report, DEFAULT_SCENARIO).to_dict()
     assert result.interrupted, said
     assert report is not None and report.ok, report.summary() if report else "no timetable"
     return Interrupted(result, summary, said)

@@ -69,7 +69,7 @@ def replan(load, data, old: list[Booking], since: dt.date = START):
 @pytest.fixture
 def base(load):
     result, _ = solve_checked(load(BASE), time_limit=8)
-    assert result.complete
+    assert result.complete and result.timetable is not None
     return result.timetable.bookings
 
 

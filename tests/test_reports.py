@@ -113,7 +113,7 @@ def _solve_and_write(root: Path, scenario_data: dict[str, Any]) -> Solved:
     scenario = load_scenario(path)
     result, report = solve_checked(scenario, time_limit=3)  # complete long before optimal
     problem = build_problem(scenario)
-    summary = build_summary(problem, result, report, path)
+    summary = build_summary(problem, result, report, path).to_dict()
     run = RunFolder(root / "run")
     write_reports(run, problem, result, report, summary, strict=True)
     folder = run.publish()
@@ -862,6 +862,7 @@ def test_evening_and_weekend_shares(load: Any) -> None:
         tiny(
             calendar=calendar,
             programs=[dict(REPORT_SCENARIO["programs"][0], frequency="weekly", duration="2 hours")],
+            goals={"late_evening_after": "18:00"},  # evening: the late-evening goal's time
         ),
     )
     staff = tables.staff_utilization(data).set_index("staff").loc["rivera"]

@@ -31,7 +31,6 @@ PALETTE = (
     ("#64b5cd", "#dcf0f5"),
 )
 ON_CALL_COLOUR = ("#5b6470", "#eef0f3")
-EVENING_AFTER = 18 * 60  # a session ending after 18:00 is an evening session
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..measures import evening_after, is_weekend, utilization_percent
 from ..scenario.phrases import DAY_NAMES
-from .data import EVENING_AFTER, ReportData
+from .data import ReportData
 from .privacy import neutralize_cell
 
 
@@ -58,14 +59,21 @@ def _percent(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 1) if whole > 0 else float("nan")
 
 
+def _utilization(booked: float, available: float) -> float:
+    value = utilization_percent(booked, available)
+    return float("nan") if value is None else value
+
+
 def staff_utilization(data: ReportData) -> pd.DataFrame:
     """Per staff member: booked and available hours, sessions, evening and weekend shares.
 
     ``evening_share_percent`` and ``weekend_share_percent`` are shares of their sessions that
-    end after 18:00, or fall on a Saturday or Sunday. On-call hours are listed apart; they do
+    end after the scenario's ``late_evening_after``, or fall on a Saturday or Sunday (see
+    :mod:`optimizer.measures`). On-call hours are listed apart; they do
     not count towards booked hours (nor towards the weekly limit).
     """
     frame = bookings_frame(data)
+    evening = evening_after(data.scenario)
     rows = []
     for info in data.problem.staff:
         mine = frame[frame["staff"] == info.id]
@@ -85,12 +93,12 @@ def staff_utilization(data: ReportData) -> pd.DataFrame:
                 "busiest_week_hours": round(float(per_week.max()), 2) if sessions else 0.0,
                 "max_hours_per_week": limit,
                 "on_call_hours_per_week": round(on_call / weeks, 2),
-                "utilization_percent": _percent(booked, available),
+                "utilization_percent": _utilization(booked, available),
                 "sessions": sessions,
-                "evening_share_percent": _percent(
-                    int((mine["end"] > EVENING_AFTER).sum()), sessions
+                "evening_share_percent": _percent(int((mine["end"] > evening).sum()), sessions),
+                "weekend_share_percent": _percent(
+                    int(mine["weekday"].map(is_weekend).astype(bool).sum()), sessions
                 ),
-                "weekend_share_percent": _percent(int((mine["weekday"] >= 5).sum()), sessions),
                 "booked_hours": round(booked, 2),
                 "available_hours": round(available, 2),
                 "on_call_hours": round(on_call, 2),
@@ -113,7 +121,7 @@ def room_utilization(data: ReportData) -> pd.DataFrame:
                 "name": info.label,
                 "booked_hours": round(booked, 2),
                 "available_hours": round(available, 2),
-                "utilization_percent": _percent(booked, available),
+                "utilization_percent": _utilization(booked, available),
                 "sessions": len(mine),
             }
         )
