@@ -453,7 +453,9 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
     presolved by CP-SAT (``stop_after_presolve``) with its log kept."""
     from ortools.sat.python import cp_model
 
+    from optimizer.construct import construct
     from optimizer.model import builder
+    from optimizer.model.template import plan_all
     from optimizer.problem import build_problem
     from optimizer.scenario import load_scenario
 
@@ -479,7 +481,7 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
         return builder.build_model(problem, placement=placement)
 
     original = builder.FAMILIES
-    builder.FAMILIES = tuple(builder.Family(f.name, f.tier, timed(f.name, f.add)) for f in original)
+    builder.FAMILIES = tuple(builder.Family(f.ids, f.tier, timed(f.name, f.add)) for f in original)
     path = write(size, seed)
     plain: dict[str, float] = {}
     profiled: dict[str, float] = {}
@@ -498,8 +500,9 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
 
         scenario = step("load_scenario", lambda: load_scenario(path))
         problem = step("build_problem", lambda: build_problem(scenario))
-        step("build_model(placement=True)", lambda: build(problem, True))
-        return step("build_model(full)", lambda: build(problem, False))
+        plans = step("plan_all (weekly templates)", lambda: plan_all(problem))
+        step("construct (first timetable)", lambda: construct(problem, plans))
+        return step("build_model(full)", lambda: builder.build_model(problem, plans=plans))
 
     try:
         steps(plain, None)

@@ -36,7 +36,15 @@ from .output import OutputError, RunFolder, default_run_folder, point_latest
 from .pipeline import Finished
 from .problem import Problem, build_problem
 from .rebuild import rebuild
-from .replan import attach_previous, change_count, changes_between, changes_csv, describe, tell_list
+from .replan import (
+    attach_previous,
+    change_count,
+    changes_between,
+    changes_csv,
+    describe,
+    previous_groups,
+    tell_list,
+)
 from .scenario import Scenario, ScenarioError, load_scenario
 from .summary import EditedFrom, Replan, scenario_hash, summary_text
 from .timetable import (
@@ -169,7 +177,8 @@ def _replan(args: argparse.Namespace) -> int:
     except (ValueError, KeyError) as exc:
         raise OutputError(f"Cannot re-plan: cannot read the previous timetable: {exc}") from None
     since = args.since or dt.date.today()
-    problem = attach_previous(build_problem(scenario), old, old_shifts, since)
+    problem = build_problem(scenario, keep_groups=previous_groups(old))
+    problem = attach_previous(problem, old, old_shifts, since)
     weeks = {p.id: p.frequency.period_weeks for p in scenario.programs}
     kept = sum(1 for b in old if b.date < since)
     print(f"Re-planning from {args.previous}: {len(old)} sessions, {kept} before {since} kept.")

@@ -79,6 +79,17 @@ def attach_previous(
     return replace(problem, previous=previous)
 
 
+def previous_groups(bookings: list[Booking]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(program, group name) -> the residents the previous timetable had in that group, so a
+    re-plan keeps its groups (newcomers join one, see :func:`optimizer.problem.build_problem`)."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for b in bookings:
+        parts = b.session.rsplit("/", 2)
+        if len(parts) == 3:
+            out[(b.program, parts[1])].update(b.residents)
+    return {key: tuple(sorted(ids)) for key, ids in out.items()}
+
+
 # --- the change list ------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ when the program says so, and shift lengths hold. Tiny homes that solve to compl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from optimizer.cli import main
 
@@ -19,7 +20,7 @@ def home(crisis: dict, staff: list[dict]) -> dict:
     return tiny(calendar=MORNING, staff=staff, residents=[], programs=[crisis], goals=NO_GOALS)
 
 
-def on_call_minutes(result, staff: str | None = None) -> int:
+def on_call_minutes(result: Any, staff: str | None = None) -> int:
     return sum(s.end - s.start for s in result.timetable.on_call if staff in (None, s.staff))
 
 
@@ -37,6 +38,7 @@ def test_on_call_counts_toward_weekly_hours_both_ways(load):
     result, _ = solve_checked(load(home(counted, capped)))
     assert on_call_minutes(result, "peer-1") <= 2 * 60
     assert not result.complete  # the cover cannot be reached within her hours
+    assert result.timetable is not None
     (row,) = [u for u in result.timetable.unmet if u.program == "crisis"]
     assert "no one is on call Mon 2026-12-07" in row.reason
     free = dict(CRISIS, cover="all opening hours", on_call_counts_toward_hours=False)
@@ -48,7 +50,7 @@ def test_shift_lengths_hold(load):
     staff = [{"id": "peer-1", "roles": ["peer"]}, {"id": "peer-2", "roles": ["peer"]}]
     crisis = dict(CRISIS, cover="all", shifts={"shortest": "1 hour", "longest": "2 hours"})
     result, report = solve_checked(load(home(crisis, staff)))
-    assert result.complete and report.ok
+    assert result.complete and report.ok and result.timetable is not None
     assert all(60 <= s.end - s.start <= 120 for s in result.timetable.on_call)
     assert on_call_minutes(result) == 4 * 60
 
