@@ -322,7 +322,9 @@ def summary_text(summary: Summary, folder: Path | None) -> str:
             f"Changes since the previous timetable: {len(s.replan.changes)} session(s), "
             f"{s.replan.people_affected} person-notifications (all in changes.csv)"
         )
-        for person, items in list(s.replan.people_to_tell.items())[:10]:
+        # Whoever has the most changes first: a facilitator off sick before each resident.
+        told = sorted(s.replan.people_to_tell.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for person, items in told[:10]:
             lines.append(f"  tell {person}: " + "; ".join(items[:3]))
             if len(items) > 3:
                 lines.append(f"    ... and {len(items) - 3} more")
