@@ -174,6 +174,8 @@ def generate(size: str, seed: int) -> dict[str, Any]:
 
     residents = _residents(rng, names, per_house, houses)
     rooms = _rooms(per_house, houses)
+    if seed != 1:  # seed 1 is the home of the results of record; others vary room sizes too
+        _vary_rooms(random.Random(f"bench:{size}:{seed}:rooms"), rooms)
     staff = _staff(rng, names, spec.residents, houses)
     return {
         "name": f"Bench {size} (seed {seed}): {spec.residents} residents, fictional",
@@ -290,6 +292,17 @@ def _rooms(per_house: list[int], houses: list[str]) -> list[dict[str, Any]]:
                          available="Mon-Sat 09:00-18:00"))  # fmt: skip
         out.append(_room(house, "activity-room", "Activity Room", 20, ["recreation"]))
     return out
+
+
+def _vary_rooms(rng: random.Random, rooms: list[dict[str, Any]]) -> None:
+    """Group rooms and classrooms of other sizes, some below the largest group a program
+    allows (max_group_size 12 and 30), as real houses have: the solve must form more, smaller
+    groups rather than call the home impossible."""
+    for room in rooms:
+        if room["features"] == ["group"]:
+            room["capacity"] = rng.choice([9, 11, 14, 16])
+        elif "classroom" in room["features"]:
+            room["capacity"] = rng.choice([16, 24, 32])
 
 
 def _room(house: str | None, rid: str, name: str, capacity: int, features: list[str],

@@ -13,11 +13,11 @@ import datetime as dt
 import numpy as np
 
 from .construct import Assignment
-from .diagnose import explain_unmet
 from .model.on_call import required_slots
 from .problem import Problem, slot_runs
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Booking, OnCallShift, Timetable, Unmet
+from .unmet import explain_unmet
 
 
 def assign_rooms(p: Problem, a: Assignment, prefer: dict[int, int] | None = None) -> dict[int, int]:

@@ -50,10 +50,93 @@ def form_groups(
     enough: Callable[[Starts], bool],
     together: Sequence[Sequence[int]] = (),
     apart: Sequence[Sequence[int]] = (),
+    span: int = 0,
 ) -> list[list[int]]:
     """Partition ``members`` into ``needed`` groups (one more if commitments demand it) of at
     most ``limit``; ``enough(common)`` says whether a group's common start times can hold all
-    its sessions."""
+    its sessions. If some group is left without enough common time, groups built around
+    times (see :func:`_by_time`, ``span`` the period's length in slots) are tried and the
+    partition with fewer such groups is kept."""
+    groups = _by_fit(members, starts, needed, limit, enough, together, apart)
+    short = sum(not enough(joined_all(g, starts)) for g in groups)
+    if short and span:
+        other = _by_time(members, starts, needed, limit, together, apart, span)
+        if other is not None:
+            _balance(other, starts, enough, _foes(apart), limit)
+            if sum(not enough(joined_all(g, starts)) for g in other) < short:
+                groups = sorted((sorted(g) for g in other if g), key=lambda g: g[0])
+    return groups
+
+
+def _by_time(
+    members: Sequence[int],
+    starts: dict[int, Starts],
+    needed: int,
+    limit: int,
+    together: Sequence[Sequence[int]],
+    apart: Sequence[Sequence[int]],
+    span: int,
+) -> list[list[int]] | None:
+    """Groups built around times: each time, the weekly time (an offset repeated every
+    period) at which the most residents not yet placed are free, and up to a fair share of
+    them, the most constrained first."""
+    units = _units(members, together)
+    foes = _foes(apart)
+    horizon = len(next(iter(starts.values())))
+    periods = horizon // span  # whole periods; a plan shorter than one period is one
+    every: dict[int, Starts] = {}
+    for i, unit in enumerate(units):
+        flat = joined_all(unit, starts)
+        if periods == 0:
+            every[i] = np.concatenate([flat, np.zeros(span - horizon, dtype=bool)])
+        else:
+            mask = flat[: periods * span].reshape(periods, span)
+            every[i] = np.asarray(mask.all(axis=0), dtype=bool)
+    remaining = sorted(range(len(units)), key=lambda i: (int(every[i].sum()), i))
+    groups: list[list[int]] = []
+    total = len(members)
+    while remaining and len(groups) < needed + 1:
+        left = max(1, needed - len(groups))
+        share = min(limit, math.ceil(sum(len(units[i]) for i in remaining) / left))
+        counts = np.zeros(span, dtype=np.int32)
+        for i in remaining:
+            counts += every[i].astype(np.int32) * len(units[i])
+        t = int(np.argmax(counts))
+        if counts[t] == 0:
+            break
+        group: list[int] = []
+        for i in list(remaining):
+            unit = units[i]
+            clash = any(foes.get(r, set()) & set(group) for r in unit)
+            if every[i][t] and len(group) + len(unit) <= share and not clash:
+                group += unit
+                remaining.remove(i)
+        groups.append(group)
+        total -= len(group)
+    if not groups:
+        return None
+    for i in remaining:  # no shared weekly time left: the group they fit best
+        unit = units[i]
+        best = max(
+            range(len(groups)),
+            key=lambda g: (len(groups[g]) + len(unit) <= limit,
+                           int(joined_all([*groups[g], *unit], starts).sum())),
+        )  # fmt: skip
+        groups[best] += unit
+    return groups
+
+
+def _by_fit(
+    members: Sequence[int],
+    starts: dict[int, Starts],
+    needed: int,
+    limit: int,
+    enough: Callable[[Starts], bool],
+    together: Sequence[Sequence[int]],
+    apart: Sequence[Sequence[int]],
+) -> list[list[int]]:
+    """Residents one at a time, the most constrained first, into the group whose common time
+    shrinks least."""
     units = _units(members, together)
     foes = _foes(apart)
     groups: list[list[int]] = [[] for _ in range(needed)]

@@ -133,3 +133,18 @@ def test_cli_writes_yaml(tmp_path, capsys):
     assert written == ["M-3.yaml", "S-3.yaml"]
     assert len(load_scenario(tmp_path / "S-3.yaml").residents) == 16
     assert "S-3.yaml" in capsys.readouterr().out
+
+
+def test_other_seeds_have_rooms_smaller_than_the_largest_group(tmp_path):
+    """Homes the tests have never seen: seeds other than 1 vary room sizes, some below the
+    largest group a program allows; check must not call such a home impossible for it
+    (the number of groups follows from the rooms, issue 12)."""
+    from optimizer.diagnose import check_capacity
+
+    data = generate("M", 2)
+    small = [r for r in data["rooms"] if r["features"] == ["group"] and r["capacity"] < 13]
+    assert small, [r["capacity"] for r in data["rooms"]]
+    path = tmp_path / "M-2.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    findings = check_capacity(build_problem(load_scenario(path)))
+    assert not [f for f in findings if f.blocking and "room" in f.text], findings

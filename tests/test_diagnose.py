@@ -272,7 +272,7 @@ def _rivera_week(load):  # type: ignore[no-untyped-def]
 
 
 def test_the_unmet_reason_names_the_person_the_hours_and_the_group(load):
-    from optimizer.diagnose import explain_unmet
+    from optimizer.unmet import explain_unmet
 
     problem, timetable = _rivera_week(load)
     [unmet] = explain_unmet(problem, timetable)

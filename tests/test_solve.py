@@ -268,3 +268,18 @@ def test_grouping_together_and_apart(load):
     groups = [set(b.residents) for b in result.timetable.bookings]
     assert any({"R01", "R06"} <= g for g in groups)
     assert not any({"R01", "R02"} <= g or {"R02", "R06"} <= g for g in groups)
+
+
+def test_groups_around_times_of_a_period_longer_than_the_plan():
+    """Regression (property test): forming groups around times of a bi-weekly program in a
+    one-week plan crashed (a period longer than the horizon)."""
+    import numpy as np
+
+    from optimizer.grouping import form_groups
+
+    week = 7 * 96
+    starts = {r: np.zeros(week, dtype=bool) for r in range(6)}
+    for r in range(6):
+        starts[r][100 + 10 * (r % 2)] = True
+    groups = form_groups(list(range(6)), starts, 2, 3, lambda common: False, span=2 * week)
+    assert sorted(len(g) for g in groups) == [3, 3]

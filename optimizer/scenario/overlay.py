@@ -1,4 +1,6 @@
 """Overlays: a small YAML file that changes a base scenario ("one peer specialist fewer").
+(Longer than 400 lines: merging by id, field by field, with errors that point into the
+overlay's own lines, is one piece of logic.)
 
 An overlay names its base (``base: ../../mission-recovery.yaml``, relative to the overlay
 file) and gives only what changes:

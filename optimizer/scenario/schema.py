@@ -1,4 +1,6 @@
 """The scenario file's schema: what a program manager writes, validated field by field.
+(Just over 400 lines: one pydantic class per section of the file; the field types and phrase
+parsers live in :mod:`.fields` and :mod:`.phrases`.)
 
 Phrases ("3 times a week", "Mon-Fri 09:00-17:00", "1.5 hours") are parsed by the field types
 of :mod:`.fields`, so the rest of the package sees typed values. Cross-references (a role
