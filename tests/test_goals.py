@@ -245,7 +245,7 @@ def test_default_home_sessions_on_different_days_and_one_peer_each():
         update={"goals": scenario.goals.model_copy(update={"same_facilitator": 100_000})}
     )
     assert data["goals"]["same_facilitator"] != 100_000
-    result, _ = solve_checked(heavy, time_limit=10)
+    result, _ = solve_checked(heavy, time_limit=5)
     days: Counter[tuple[str, int, object]] = Counter()
     start = scenario.calendar.start
     for b in result.timetable.bookings:

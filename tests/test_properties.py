@@ -313,7 +313,7 @@ def _outcome(tmp: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any]
         assert unmet or not report.complete
 
 
-@settings(max_examples=examples(10), **SETTINGS)  # type: ignore[arg-type]
+@settings(max_examples=examples(8), **SETTINGS)  # type: ignore[arg-type]
 @given(data=scenario())
 def test_valid_scenarios(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any]
