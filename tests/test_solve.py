@@ -284,3 +284,15 @@ def test_groups_around_times_of_a_period_longer_than_the_plan():
         starts[r][100 + 10 * (r % 2)] = True
     groups = form_groups(list(range(6)), starts, 2, 3, lambda common: False, span=2 * week)
     assert sorted(len(g) for g in groups) == [3, 3]
+
+
+def test_a_solve_ends_when_it_is_done(load):
+    """Issue 12: a small home does not wait for its time limit: the tiny home is proven best
+    (or the search stalls) long before 60 s, and the summary says which ended it."""
+    from optimizer.problem import build_problem
+    from optimizer.solve import Settings, solve
+
+    result = solve(build_problem(load(tiny())), Settings(time_limit=60, workers=2))
+    assert result.complete
+    assert result.stats["stopped_by"] in ("proven best", "no better timetable for 10 s")
+    assert result.seconds < 60
