@@ -16,9 +16,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# `make solve` gives the search 15 s (it stops sooner when nothing better comes for 10 s);
+# `make solve` gives the search 12 s (it stops sooner when nothing better comes for 10 s);
 # `make solve TIME_LIMIT=60` or `python -m optimizer solve FILE --time-limit 60` for longer.
-TIME_LIMIT ?= 15
+TIME_LIMIT ?= 12
 solve: $(VENV)/.installed
 	$(PY) -m optimizer solve $(SCENARIO) --time-limit $(TIME_LIMIT) $(ARGS)
 
