@@ -94,7 +94,6 @@ class _Counter:
         self.best: float | None = None
         self.improved = started
         self.stopped_by = "time limit"
-        self.constructed_score: float | None = None
 
     def callback(self, ctx: Context, quiet: bool) -> _Progress:
         return _Progress(ctx, None if quiet else self.report, self.started, self)
@@ -111,7 +110,6 @@ class _Counter:
 
     def constructed(self, score: float, unplaced: int) -> None:
         now = self.seen(score)
-        self.constructed_score = score
         if self.report is not None:
             self.report(
                 f"  {now:6.1f} s  timetable {self.count} (constructed): score {score:,.0f}, "

@@ -111,9 +111,6 @@ class Context:
             self.terms[name] = Term(name, weight)
         return self.terms[name]
 
-    def new_bool(self, name: str) -> cp_model.IntVar:
-        return self.model.new_bool_var(name)
-
     def clean(self, o: int) -> bool:
         """Whether occurrence ``o`` is its series' template shifted (no variables of its own)."""
         return o not in self.vars.moved

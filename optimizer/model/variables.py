@@ -17,8 +17,6 @@ for a group formed before the model by :mod:`optimizer.grouping` (its members at
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from .context import Context, domain_of, domain_of_mask
 from .template import plan_all
 
@@ -115,9 +113,3 @@ def _exception(ctx: Context, o: int) -> None:
             for pool in p.pool_candidates(group)
         }
     _intervals(ctx, o)
-
-
-def exception_start(ctx: Context, o: int) -> cp_model.IntVar:
-    start = ctx.vars.start[o]
-    assert isinstance(start, cp_model.IntVar)
-    return start
