@@ -164,9 +164,7 @@ class PreviousBooking:
 class Previous:
     """The timetable a re-plan starts from, matched to this problem's occurrences."""
 
-    bookings: dict[int, PreviousBooking]  # by occurrence index
-    members: frozenset[tuple[int, int]]  # (resident, group) as before
-    frozen_members: frozenset[tuple[int, int]]
+    bookings: dict[int, PreviousBooking]  # by occurrence index (groups: build_problem keeps them)
     on_call: dict[int, tuple[int, bool]]  # on-call block -> (staff, frozen)
 
 

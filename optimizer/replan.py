@@ -27,26 +27,15 @@ def attach_previous(
     clock = p.clock
     staff = {s.id: s.index for s in p.staff}
     rooms = {r.id: r.index for r in p.rooms}
-    residents = {r.id: r.index for r in p.residents}
     series = {s.id: s for s in p.series}
-    groups = {(p.programs[g.program].id, g.name): g.index for g in p.groups}
 
     matched: dict[int, PreviousBooking] = {}
-    members: set[tuple[int, int]] = set()
-    frozen_members: set[tuple[int, int]] = set()
     for b in bookings:
         if not (clock.start <= b.date < clock.start + dt.timedelta(days=clock.days)):
             continue
         s = series.get(b.session)
         start = clock.slot_of(b.date, b.start)
         frozen = b.date < since
-        group_key = (b.program, b.session.rsplit("/", 2)[-2] if b.session.count("/") >= 2 else "")
-        g = groups.get(group_key)
-        for rid in b.residents:
-            if g is not None and rid in residents:
-                members.add((residents[rid], g))
-                if frozen:
-                    frozen_members.add((residents[rid], g))
         if s is None:
             continue
         occ = next(
@@ -75,7 +64,7 @@ def attach_previous(
         for block in p.on_call_blocks:
             if p.programs[block.program].id == sh.program and a <= block.start and block.end <= z:
                 on_call[block.index] = (staff[sh.staff], sh.date < since)
-    previous = Previous(matched, frozenset(members), frozenset(frozen_members), on_call)
+    previous = Previous(matched, on_call)
     return replace(problem, previous=previous)
 
 

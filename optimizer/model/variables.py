@@ -26,8 +26,7 @@ def add_variables(ctx: Context) -> None:
     if not ctx.plans:
         ctx.plans = plan_all(p)
     for series, plan in zip(p.series, ctx.plans, strict=True):
-        values = plan.values
-        if values:
+        if plan.offsets.any():
             v.template[series.index] = m.new_int_var_from_domain(
                 domain_of_mask(plan.offsets), f"template[{series.id}]"
             )
