@@ -17,7 +17,6 @@ from .model.on_call import required_slots
 from .problem import Problem, slot_runs
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Booking, OnCallShift, Timetable, Unmet
-from .unmet import explain_unmet
 
 
 def assign_rooms(p: Problem, a: Assignment, prefer: dict[int, int] | None = None) -> dict[int, int]:
@@ -70,11 +69,9 @@ def timetable_of(p: Problem, a: Assignment, prefer: dict[int, int] | None = None
                 residents=tuple(sorted(p.residents[r].id for r in group.members)),
             )
         )
-    timetable = Timetable(sorted(bookings), on_call_shifts(p, a.on_call), _unmet(p, unplaced))
-    if timetable.unmet:
-        timetable.unmet = explain_unmet(p, timetable)
-    timetable.unmet += cover_unmet(p, a.on_call)
-    return timetable
+    # Reasons are filled in by the solve's last step (optimizer.unmet), on its time budget.
+    unmet = _unmet(p, unplaced) + cover_unmet(p, a.on_call)
+    return Timetable(sorted(bookings), on_call_shifts(p, a.on_call), unmet)
 
 
 def cover_unmet(p: Problem, on_duty: dict[int, int]) -> list[Unmet]:

@@ -125,14 +125,17 @@ class _Builder:
 
     # -- placing ------------------------------------------------------------------------------
 
-    def order(self) -> list[int]:
+    def order(self, first: dict[str, int] | None = None) -> list[int]:
+        """Series, the most constrained first; ``first`` (series id -> priority) goes before
+        all others, the highest priority first."""
         p = self.p
+        first = first or {}
 
-        def key(s: int) -> tuple[float, int]:
+        def key(s: int) -> tuple[int, float, int]:
             plan = self.plans[s]
             members = len(p.groups[p.series[s].group].members)
             room = int(plan.offsets.sum()) * max(1, len(plan.staff_ok))
-            return (room / max(1, members * plan.duration), s)
+            return (-first.get(p.series[s].id, 0), room / max(1, members * plan.duration), s)
 
         return sorted(range(len(p.series)), key=key)
 
@@ -141,15 +144,29 @@ class _Builder:
         p = self.p
         if p.previous is None:
             return
+        kept = {}
         for o, before in sorted(p.previous.bookings.items()):
+            pool = next((pl.index for pl in p.pools if before.room in pl.rooms), None)
+            if len(before.staff) == 1 and pool is not None:
+                kept[o] = Placed(before.start, before.staff[0], pool)
+        self.keep(kept)
+
+    def keep(
+        self, kept: dict[int, Placed], templates: dict[int, tuple[int, int, int]] | None = None
+    ) -> None:
+        """Bookings to keep where they are, each where it still fits; ``templates`` their
+        series' usual times (else the first kept occurrence's)."""
+        p = self.p
+        self.out.templates.update(templates or {})
+        for o, before in sorted(kept.items()):
             occ = p.occurrences[o]
             series = p.series[occ.series]
             group = p.groups[series.group]
             dur = p.programs[series.program].duration
-            pool = next((pl.index for pl in p.pools if before.room in pl.rooms), None)
-            if len(before.staff) != 1 or pool is None or before.start not in occ.starts:
+            pool = before.pool
+            if before.start not in occ.starts:
                 continue
-            st = before.staff[0]
+            st = before.staff
             if st not in {x.index for x in p.staff_candidates(p.programs[series.program],
                                                               group.house)}:  # fmt: skip
                 continue
@@ -225,7 +242,10 @@ class _Builder:
                     continue
                 pool_free = self._pool_free(pl, dur)
                 cost = st_cost.copy()
+                fits = np.zeros(span, dtype=np.int64)  # occurrences that can use each offset
                 for occ, ok in zip(occs, ok_st, strict=True):
+                    if occ.index not in plan.exceptions:
+                        valid &= ok & _slice(pool_free, occ.lo, span, False)
                     ok = ok & _slice(pool_free, occ.lo, span, False)
                     blocked = plan.exceptions.get(occ.index)
                     if blocked is not None:
@@ -236,18 +256,18 @@ class _Builder:
                             moved |= blocked.pools[pl]
                         ok |= moved
                         cost += moved * self.goals.same_time_every_week
-                    valid &= ok
-                    if not valid.any():
-                        break
+                    fits += ok
+                # Every week that nothing dated touches must keep the weekly time (a series
+                # runs in all of them or in none, as in the model); of those times, the one
+                # that the most weeks with a dated event can keep too.
                 if not valid.any():
                     continue
                 cost[~valid] = np.inf
+                cost += (len(occs) - fits) * BIG
                 t = int(np.argmin(cost))
-                if best is None or cost[t] < best[0]:
+                if fits[t] and (best is None or cost[t] < best[0]):
                     best = (float(cost[t]), t, st, pl)
         if best is None:
-            for occ in occs:
-                self._place_alone(occ.index)
             return
         _, t, st, pl = best
         self.out.templates[s] = (t, st, pl)
@@ -260,7 +280,29 @@ class _Builder:
                 if at:
                     self._place_alone(occ.index, prefer=st)
                     continue
-            self._book(occ.index, occ.lo + t, st, pl)
+            if self._free_at(occ.index, occ.lo + t, st, pl):
+                self._book(occ.index, occ.lo + t, st, pl)
+
+    def _free_at(self, o: int, t: int, st: int, pl: int) -> bool:
+        """Whether occurrence ``o`` can start at ``t`` with ``st`` in pool ``pl`` now."""
+        p = self.p
+        occ = p.occurrences[o]
+        series = p.series[occ.series]
+        dur = p.programs[series.program].duration
+        span = slice(t, t + dur)
+        cap = p.staff[st].max_slots_per_week
+        if t not in occ.starts:  # outside the home's or the group's time at all
+            return False
+        if any(self.res_busy[r][span].any() for r in p.groups[series.group].members):
+            return False
+        if self.staff_busy[st][span].any() or not self.masks.starts("staff", st, dur)[t]:
+            return False
+        if cap is not None and self.load[(st, t // p.clock.week_slots)] + dur > cap:
+            return False
+        taken = self.days.get((series.group, occ.period), set())
+        if t // p.clock.slots_per_day in taken:
+            return False
+        return bool(self._pool_free(pl, dur)[t] and self.masks.starts("pool", pl, dur)[t])
 
     def _risk_all(self, length: int) -> NDArray[np.int64]:
         """Per start: on-call slots that would be left with no one if a qualified staff member
@@ -360,11 +402,21 @@ class _Builder:
         self.out.sessions[o] = Placed(start, st, pl)
 
 
-def construct(p: Problem, plans: list[Plan] | None = None) -> Assignment:
-    """A complete (where the greedy order allows) timetable; see the module docstring."""
+def construct(
+    p: Problem,
+    plans: list[Plan] | None = None,
+    seed: Assignment | None = None,
+    first: dict[str, int] | None = None,
+) -> Assignment:
+    """A complete (where the greedy order allows) timetable; see the module docstring.
+    ``seed``: an earlier timetable of the same home (its occurrences and templates in this
+    problem's indices) whose bookings are kept where they still fit. ``first``: series (by id)
+    to place before the others, the highest number first (sessions an earlier try left out)."""
     b = _Builder(p, plans if plans is not None else plan_all(p))
     b.keep_previous()
-    for s in b.order():
+    if seed is not None:
+        b.keep(seed.sessions, seed.templates)
+    for s in b.order(first):
         b.place_series(s)
     busy = {s: set(np.flatnonzero(x).tolist()) for s, x in b.staff_busy.items() if x.any()}
     b.out.on_call = greedy_rota(p, busy, dict(b.load))

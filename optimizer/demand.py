@@ -29,6 +29,13 @@ from .problem import (
 from .scenario.schema import Grouping
 
 
+def days_needed(prog: ProgramInfo) -> int:
+    """On how many different days a group must be able to meet in a period."""
+    if prog.same_day_allowed:
+        return 1
+    return max((period.count for period in prog.periods), default=0)
+
+
 def group_letter(i: int) -> str:
     letters = ""
     i += 1
@@ -133,6 +140,11 @@ class DemandBuilder:
             if pid == prog.id and self._house_of(ids) == house
         }
         kept = {name: g for name, g in kept.items() if g}
+        if kept and sorted(r for g in kept.values() for r in g) == sorted(members):
+            # groups given whole (re-grouped by the search): those beyond the fewest are spare
+            named = sorted(kept.items(), key=lambda item: (len(item[0]), item[0]))
+            return [(n.rsplit("-", 1)[-1], sorted(g), i >= needed)
+                    for i, (n, g) in enumerate(named)]  # fmt: skip
         if kept:  # a re-plan: residents keep their groups; newcomers join the best one
             return self._join_kept(kept, members, starts, limit)
         groups = form_groups(
@@ -144,6 +156,8 @@ class DemandBuilder:
             [self._ids(ids) for ids in self.grouping.together],
             [self._ids(ids) for ids in self.grouping.apart],
             span=prog.period_weeks * self.clock.week_slots,
+            days=days_needed(prog),
+            day_slots=self.clock.slots_per_day,
         )
         return [(group_letter(i), g, i >= needed) for i, g in enumerate(groups)]
 

@@ -51,12 +51,15 @@ def form_groups(
     together: Sequence[Sequence[int]] = (),
     apart: Sequence[Sequence[int]] = (),
     span: int = 0,
+    days: int = 0,
+    day_slots: int = 0,
 ) -> list[list[int]]:
     """Partition ``members`` into ``needed`` groups (one more if commitments demand it) of at
     most ``limit``; ``enough(common)`` says whether a group's common start times can hold all
     its sessions. If some group is left without enough common time, groups built around
     times (see :func:`_by_time`, ``span`` the period's length in slots) are tried and the
-    partition with fewer such groups is kept."""
+    partition with fewer such groups is kept; if one is still left, the exact partition of
+    :func:`by_model` (groups meeting on ``days`` days, ``day_slots`` slots a day) is tried."""
     groups = _by_fit(members, starts, needed, limit, enough, together, apart)
     short = sum(not enough(joined_all(g, starts)) for g in groups)
     if short and span:
@@ -65,7 +68,37 @@ def form_groups(
             _balance(other, starts, enough, _foes(apart), limit)
             if sum(not enough(joined_all(g, starts)) for g in other) < short:
                 groups = sorted((sorted(g) for g in other if g), key=lambda g: g[0])
+                short = sum(not enough(joined_all(g, starts)) for g in groups)
+    if short and span and days:
+        exact = by_model(members, starts, needed, limit, together, apart, span, days, day_slots)
+        if exact is not None and sum(not enough(joined_all(g, starts)) for g in exact) < short:
+            groups = exact
     return groups
+
+
+def by_model(
+    members: Sequence[int],
+    starts: dict[int, Starts],
+    needed: int,
+    limit: int,
+    together: Sequence[Sequence[int]],
+    apart: Sequence[Sequence[int]],
+    span: int,
+    days: int,
+    day_slots: int,
+    extra: int = 2,
+) -> list[list[int]] | None:
+    """The partition of :mod:`optimizer.partition` (``needed`` to ``needed + extra`` groups,
+    each meeting on ``days`` days of the period), sorted as the constructive one is."""
+    from .partition import partition, weekly
+
+    units = _units(members, together)
+    free = [weekly(joined_all(u, starts), span) for u in units]
+    found = partition(units, free, needed, extra, limit, days, day_slots, _foes(apart),
+                      SIZE_TOLERANCE)  # fmt: skip
+    if found is None:
+        return None
+    return sorted((sorted(g) for g in found if g), key=lambda g: g[0])
 
 
 def _by_time(

@@ -56,6 +56,8 @@ def finish(
 ) -> Finished:
     """Validate and score a solve's timetable (if any), and summarise it."""
     scenario = problem.scenario
+    if result.groups is not None:  # the solve formed groups anew: the problem it solved
+        problem = build_problem(scenario, result.groups)
     timetable = result.timetable
     report = validate(scenario, timetable) if timetable else None
     card = score_card(scenario, timetable, report) if timetable and report else None

@@ -18,8 +18,10 @@ from .construct import Assignment, Placed, construct
 from .model.builder import build_model
 from .model.context import Context
 from .model.template import plan_all
-from .problem import Problem
+from .problem import KeptGroups, Problem
+from .regroup import Grouped, partition_of, regroup
 from .timetable import Timetable
+from .unmet import explain_unmet
 
 
 class Status(StrEnum):
@@ -66,6 +68,7 @@ class Result:
     stats: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
     first_solution_seconds: float | None = None
+    groups: KeptGroups | None = None  # set when the solve formed groups anew (see .regroup)
 
     @property
     def complete(self) -> bool:
@@ -93,7 +96,7 @@ class _Counter:
         self.count = 0
         self.best: float | None = None
         self.improved = started
-        self.stopped_by = "time limit"
+        self.stopped_by: str | None = None
 
     def callback(self, ctx: Context, quiet: bool) -> _Progress:
         return _Progress(ctx, None if quiet else self.report, self.started, self)
@@ -212,7 +215,9 @@ def _make_solver(settings: Settings, time_limit: float) -> cp_model.CpSolver:
 
 # Stop when the search has not improved for this long (wall clock), unless told otherwise.
 PATIENCE = 10.0
+REGROUP_SHARE = 0.4  # of the time limit, at most, to form groups again after construction
 COMPLETION_SHARE = 0.25  # at most this share of what is left, to complete the hint
+EXPLAIN_SHARE = 0.1  # of the time limit, kept for the reasons when demand is left unmet
 
 
 @dataclass
@@ -288,6 +293,7 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
     stats: dict[str, Any] = {"parameters": settings.parameters(settings.time_limit)}
     counter = _Counter(started, progress)
     best: _Best | None = None
+    groups: KeptGroups | None = None
     with _Stopper() as stopper:
 
         def run(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any) -> Any:
@@ -299,11 +305,17 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
 
         say("Step 1 of 2: a first timetable, constructed session by session...")
         plans = plan_all(problem)
-        assignment = construct(problem, plans)
+        grouped = Grouped(problem, plans, construct(problem, plans))
+        if grouped.unplaced:  # groups that lost sessions are formed again around what is left
+            grouped = regroup(grouped, started + REGROUP_SHARE * settings.time_limit)
+            if grouped.problem is not problem:
+                groups = partition_of(grouped.problem)
+        problem, plans, assignment = grouped.problem, grouped.plans, grouped.assignment
         constructed = timetable_of(problem, assignment)
         card = _score(problem, constructed)
+        first_score = sum(g.penalty for g in card.values())
         stats["construct_seconds"] = round(time.monotonic() - started, 3)
-        counter.constructed(sum(g.penalty for g in card.values()), len(constructed.unmet))
+        counter.constructed(first_score, _unplaced(card))
         if not stopper.stopped.is_set():
             say("Step 2 of 2: optimising every goal...")
             ctx = build_model(problem, plans=plans)
@@ -316,43 +328,101 @@ def solve(problem: Problem, settings: Settings, progress: Progress | None = None
             completion = _make_solver(settings, max(0.5, left * COMPLETION_SHARE))
             if _complete(ctx, run, completion):  # the constructed timetable, priced by the model
                 best = _Best(ctx, completion, cp_model.FEASIBLE, full=False)
+                if problem.previous is not None:  # the card here cannot count replan_change
+                    first_score = int(completion.objective_value)
+                elif completion.objective_value != first_score:  # model and checker disagree
+                    stats["disagreement"] = (
+                        f"constructed timetable: score card {first_score}, "
+                        f"model {completion.objective_value:.0f}"
+                    )
             else:
                 stats["hint"] = "incomplete"
         left = settings.time_limit - (time.monotonic() - started)
+        if _unplaced(card):  # leave time to explain what is still left out at the end
+            left -= EXPLAIN_SHARE * settings.time_limit
         if left > 0.2 and not stopper.stopped.is_set():
             solver = _make_solver(settings, left)
             patience = None if settings.deterministic else settings.patience
-            counter.improved = time.monotonic()  # patience counts from the search's start
+            counter.improved = searched = time.monotonic()  # patience counts from here
             code = stopper.run(solver, ctx.model, counter.callback(ctx, False), patience, counter)
             better = best is None or solver.objective_value <= best.solver.objective_value
             if _found(code) and better:
                 best = _Best(ctx, solver, code)
-            if code == cp_model.OPTIMAL:
-                counter.stopped_by = "proven best"
+            counter.stopped_by = _stop_reason(code, counter, time.monotonic() - searched, left)
+        elif counter.stopped_by is None:
+            counter.stopped_by = "time limit (no time left to search)"
     interrupted = stopper.stopped.is_set()
+    if interrupted:
+        counter.stopped_by = "interrupted"
     seconds = time.monotonic() - started
     stats.update({"solve_seconds": round(seconds, 3), "solutions": counter.count,
                   "stopped_by": counter.stopped_by})  # fmt: skip
-    if best is None:  # the search found nothing better than the constructed timetable
-        terms = {name: g.count for name, g in card.items()}
-        score = float(sum(g.penalty for g in card.values()))
-        return Result(Status.FEASIBLE, constructed, score, None, seconds, terms, stats,
-                      interrupted, counter.first)  # fmt: skip
-    ctx, solver = best.ctx, best.solver
-    stats.update({"branches": solver.num_branches, "conflicts": solver.num_conflicts})
-    status = Status.OPTIMAL if best.full and best.code == cp_model.OPTIMAL else Status.FEASIBLE
-    terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
-    return Result(
-        status,
-        extract_timetable(ctx, solver),
-        solver.objective_value,
-        solver.best_objective_bound if best.full else None,
-        seconds,
-        terms,
-        stats,
-        interrupted,
-        counter.first,
-    )
+    if best is not None:
+        ctx, solver = best.ctx, best.solver
+        stats.update({"branches": solver.num_branches, "conflicts": solver.num_conflicts})
+        timetable = extract_timetable(ctx, solver)
+        score = solver.objective_value
+        if "disagreement" in stats:  # never trust one side alone: the score card decides
+            score = float(sum(g.penalty for g in _score(problem, timetable).values()))
+        if score <= first_score:
+            full = best.full and best.code == cp_model.OPTIMAL
+            terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
+            result = Result(
+                Status.OPTIMAL if full else Status.FEASIBLE,
+                timetable,
+                score,
+                solver.best_objective_bound if best.full else None,
+                seconds,
+                terms,
+                stats,
+                interrupted,
+                counter.first,
+                groups,
+            )
+            return _explained(problem, result, settings, started, say)
+    # Nothing the search found beats the constructed timetable: that is the answer.
+    terms = {name: g.count for name, g in card.items()}
+    result = Result(Status.FEASIBLE, constructed, float(first_score), None, seconds, terms,
+                    stats, interrupted, counter.first, groups)  # fmt: skip
+    return _explained(problem, result, settings, started, say)
+
+
+def _explained(
+    problem: Problem, result: Result, settings: Settings, started: float, say: Progress
+) -> Result:
+    """The last step: why each session left out could not be placed, within the time limit
+    (the search leaves :data:`EXPLAIN_SHARE` of it when demand is unmet)."""
+    timetable = result.timetable
+    if timetable is None or not any(not u.on_call for u in timetable.unmet):
+        return result
+    missing = sum(u.missing for u in timetable.unmet if not u.on_call)
+    say(f"Last step: why {missing} session(s) could not be placed...")
+    began = time.monotonic()
+    timetable.unmet = explain_unmet(problem, timetable, started + settings.time_limit)
+    spent = time.monotonic() - began
+    result.stats["explain_seconds"] = round(spent, 3)
+    result.seconds = time.monotonic() - started
+    say(f"  {result.seconds:6.1f} s  reasons found ({spent:.1f} s)")
+    return result
+
+
+def _unplaced(card: dict[str, Any]) -> int:
+    """Resident-sessions not placed, as the score card counts them (the one count)."""
+    goal = card.get("unplaced_session")
+    return int(goal.count) if goal is not None else 0
+
+
+def _stop_reason(code: Any, counter: _Counter, spent: float, limit: float) -> str:
+    """Why the search ended, as it happened."""
+    if counter.stopped_by is not None:  # patience
+        return counter.stopped_by
+    if code == cp_model.OPTIMAL:
+        return "proven best"
+    if code == cp_model.INFEASIBLE:
+        return "the model has no timetable (a bug: the constructed one should fit)"
+    if spent >= limit - 0.5:
+        return "time limit"
+    return f"the solver ended the search ({cp_model.CpSolver().status_name(code).lower()})"
 
 
 def _score(problem: Problem, timetable: Timetable):
@@ -376,6 +446,12 @@ def assignment_of(ctx: Context, solver: cp_model.CpSolver) -> Assignment:
     for (b, s), lit in v.on_call.items():
         if value(lit):
             out.on_call[b] = s
+    for s, template in v.template.items():
+        if value(v.active[s]):
+            leads = [x for x, lit in v.leads[s].items() if value(lit)]
+            pools = [x for x, lit in v.pool[s].items() if value(lit)]
+            if leads and pools:
+                out.templates[s] = (int(value(template)), leads[0], pools[0])
     return out
 
 

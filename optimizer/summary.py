@@ -144,6 +144,8 @@ class Summary:
     sessions_required: int
     sessions_placed: int
     sessions_missing: int
+    resident_sessions_missing: int  # the unit of the progress lines and the score card
+    stopped_by: str | None  # why the search ended, as it happened
     objective: float | None
     best_bound: float | None
     gap: float | None
@@ -198,7 +200,8 @@ def build_summary(
     sha, files = digest or scenario_hash(scenario_path)
     tt = result.timetable
     placed = len(tt.bookings) if tt else 0
-    missing = len(tt.unmet) if tt else 0
+    missing = sum(u.missing for u in tt.unmet if not u.on_call) if tt else 0
+    resident_sessions = card["unplaced_session"].count if card and "unplaced_session" in card else 0
     score = {
         name: GoalLine(
             goal.text,
@@ -239,6 +242,8 @@ def build_summary(
         sessions_required=placed + missing,
         sessions_placed=placed,
         sessions_missing=missing,
+        resident_sessions_missing=resident_sessions,
+        stopped_by=result.stats.get("stopped_by"),
         objective=result.objective,
         best_bound=result.bound,
         gap=None if result.gap is None else round(result.gap, 4),
@@ -273,7 +278,7 @@ def summary_json(summary: Summary | dict[str, Any]) -> str:
 
 EXPLAIN = {
     "optimal": "every required session placed; proven the best timetable for the goals",
-    "feasible": "every required session placed; not proven the best (time limit reached)",
+    "feasible": "every required session placed; not proven the best",
     "incomplete": "some required sessions could not be placed (see below)",
     "no timetable": "no timetable was found",
 }
@@ -285,11 +290,15 @@ def summary_text(summary: Summary, folder: Path | None) -> str:
     explain = EXPLAIN[s.status]
     if s.interrupted:
         explain += "; the solve was interrupted, this is the best found so far"
+    elif s.status == "feasible" and s.stopped_by:
+        explain += f" (stopped: {s.stopped_by})"
     edited = s.edited_from
     if edited:  # report --from: a timetable edited by hand, not a solve
         explain = explain.split(";")[0] + f"; rebuilt from {edited.timetable}, edited by hand"
     lines.append(f"Status:    {s.status} ({explain})")
-    lines.append(f"Sessions:  {s.sessions_placed} of {s.sessions_required} placed")
+    lines.append(f"Sessions:  {s.sessions_placed} of {s.sessions_required} placed" + (
+        f" ({s.sessions_missing} not placed: {s.resident_sessions_missing} resident-session(s))"
+        if s.sessions_missing else ""))  # fmt: skip
     for c in s.on_call_coverage:
         text = f"On call:   {c.program}: {c.percent:.1f} % of opening hours covered"
         if c.uncovered:

@@ -81,6 +81,11 @@ class Unmet:
     missing: int
     reason: str
 
+    @property
+    def on_call(self) -> bool:
+        """A row for on-call cover the rota falls short of, not for sessions."""
+        return self.who == "on call"
+
 
 @dataclass
 class Timetable:

@@ -1,11 +1,17 @@
 """Why sessions a solve left out could not be placed, in sentences: a blocking ``check``
-finding for their program, the one cause an occurrence has, or a set of sessions that cannot
-all fit (from the placement model's assumptions)."""
+finding for their program, the one cause an occurrence has, what blocks it in the timetable
+(a cause is named alone only when relaxing it alone would let the session in), or a set of
+sessions that cannot all fit (from the placement model's assumptions). The solve's last step,
+on its time budget (:func:`optimizer.solve.solve`)."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from dataclasses import replace
+from typing import Any
+
+import numpy as np
 
 from .diagnose import check_capacity, explain_occurrence
 from .findings import Finding
@@ -17,17 +23,25 @@ from .weekly_hours import limits_used_up, members
 # --- after a solve --------------------------------------------------------------------------
 
 
-def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
-    """Fill in the reason of every unmet session."""
+def explain_unmet(p: Problem, timetable: Timetable, deadline: float | None = None) -> list[Unmet]:
+    """Every unmet session row with its reason: a blocking ``check`` finding for its program,
+    the one cause that leaves the occurrence no start at all, or what blocks it in this
+    timetable (:func:`blockers`). Where no single thing does, a set of sessions that cannot
+    all fit is asked of the placement model, if ``deadline`` (``time.monotonic()``) leaves
+    time for it. On-call rows keep the reason they have."""
     blocking: dict[str, Finding] = {}
     for f in check_capacity(p):
         if f.blocking and f.program and f.program not in blocking:
             blocking[f.program] = f
     out = []
     series_by_id = {s.id: s for s in p.series}
+    busy = _Busy(p, timetable)
     core: list[int] | None = None
     for u in timetable.unmet:
-        series = series_by_id[u.session]
+        series = series_by_id.get(u.session)
+        if u.on_call or series is None:
+            out.append(u)
+            continue
         if u.program in blocking:
             reason = f"{blocking[u.program].sentence()} ({members(p, series.index)})"
             out.append(replace(u, reason=reason))
@@ -38,13 +52,13 @@ def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
         )
         reason = explain_occurrence(p, occ.index)
         if not reason:
-            # No single cause: ask the model for a set of sessions that cannot all fit.
-            if core is None:
-                core = conflicting_sessions(p) or []
-            if occ.index in core:
-                reason = explain_conflict(p, core) + "; " + _competition(p, occ.index, timetable)
-            else:
-                reason = _competition(p, occ.index, timetable)
+            reason = blockers(p, occ.index, busy, timetable)
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is None or left > 1.0:  # the sessions it competes with, if time allows
+                if core is None:
+                    core = conflicting_sessions(p, 10.0 if left is None else left) or []
+                if occ.index in core:
+                    reason = explain_conflict(p, core) + "; " + reason
         out.append(replace(u, reason=reason))
     return out
 
@@ -54,59 +68,159 @@ def _period_text(p: Problem, o: int) -> str:
     return f"{p.clock.date_of(occ.lo)}..{p.clock.date_of(occ.hi - 1)}"
 
 
-def _competition(p: Problem, o: int, timetable: Timetable) -> str:
-    """Every possible start is taken: say by what, counting the blockers over all starts."""
+class _Busy:
+    """Per staff member, room and resident: the slots the timetable books them; per staff
+    member and week, the minutes counted against their weekly limit."""
+
+    def __init__(self, p: Problem, timetable: Timetable):
+        h, slot = p.clock.horizon, p.clock.slot_minutes
+        self.staff = {s.id: np.zeros(h, dtype=bool) for s in p.staff}
+        self.room = {r.id: np.zeros(h, dtype=bool) for r in p.rooms}
+        self.resident = {r.id: np.zeros(h, dtype=bool) for r in p.residents}
+        self.minutes: Counter[tuple[str, int]] = Counter()
+        self.days: dict[tuple[str, int], set[int]] = defaultdict(set)  # (group, week) -> days
+        counted = {x.id for x in p.scenario.programs if x.on_call_counts_toward_hours}
+        for b in timetable.bookings:
+            a = p.clock.slot_of(b.date, b.start)
+            span = slice(a, a + (b.end - b.start) // slot)
+            week = (b.date - p.clock.start).days // 7
+            for s in b.facilitators:
+                self.staff[s][span] = True
+                self.minutes[(s, week)] += b.end - b.start
+            self.room[b.room][span] = True
+            for r in b.residents:
+                self.resident[r][span] = True
+            self.days[(b.session.rsplit("/", 1)[0], week)].add(a // p.clock.slots_per_day)
+        for sh in timetable.on_call:
+            a = p.clock.slot_of(sh.date, sh.start)
+            self.staff[sh.staff][a : a + (sh.end - sh.start) // slot] = True
+            if sh.program in counted:
+                self.minutes[(sh.staff, (sh.date - p.clock.start).days // 7)] += sh.end - sh.start
+
+
+# What stands in the way at one start time, each a rule the session would have to break.
+_STAFF, _HOURS, _ROOM, _PEOPLE, _DAY = "staff", "hours", "room", "residents", "day"
+
+
+def blockers(p: Problem, o: int, busy: _Busy, timetable: Timetable) -> str:
+    """What keeps occurrence ``o`` out of the timetable as it stands. At each start the
+    occurrence may use, the rules it would break are listed; a rule is named as *the* cause
+    only when relaxing it alone, for this session alone, opens a start (everything else
+    kept). Otherwise the causes that clash at the same times are named."""
     occ = p.occurrences[o]
     series = p.series[occ.series]
     group = p.groups[series.group]
     prog = p.programs[series.program]
-    slot = p.clock.slot_minutes
-    busy_staff: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    busy_room: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    busy_res: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for b in timetable.bookings:
-        a = p.clock.slot_of(b.date, b.start)
-        span = (a, a + (b.end - b.start) // slot)
-        for s in b.facilitators:
-            busy_staff[s].append(span)
-        busy_room[b.room].append(span)
-        for r in b.residents:
-            busy_res[r].append(span)
-    for sh in timetable.on_call:
-        a = p.clock.slot_of(sh.date, sh.start)
-        busy_staff[sh.staff].append((a, a + (sh.end - sh.start) // slot))
-
-    def clash(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-        return any(x < b and a < y for x, y in spans)
-
+    dur, slot = prog.duration, p.clock.slot_minutes
     staff = p.staff_candidates(prog, group.house)
-    rooms = [r for r in p.room_candidates(prog, group.house)]
-    members = [p.residents[r].id for r in (group.members or ())]
-    counts: Counter[str] = Counter()
-    for start in occ.starts:
-        end = start + prog.duration
-        if all(clash(busy_staff[s.id], start, end) for s in staff):
-            counts["staff"] += 1
-        elif all(clash(busy_room[r.id], start, end) for r in rooms):
-            counts["rooms"] += 1
-        elif any(clash(busy_res[m], start, end) for m in members):
-            counts["residents"] += 1
+    size = len(group.members) + 1
+    rooms = [r for r in p.room_candidates(prog, group.house) if r.capacity >= size]
+    member_ids = [p.residents[r].id for r in group.members]
+    group_key = series.id.rsplit("/", 1)[0]
+    alone: Counter[str] = Counter()
+    pairs: Counter[tuple[str, ...]] = Counter()
+    clear = 0
+    in_the_way: Counter[str] = Counter()
+    for t in occ.starts:
+        span = slice(t, t + dur)
+        week = t // p.clock.week_slots
+        free = [s for s in staff if not busy.staff[s.id][span].any()]
+        within = [
+            s
+            for s in staff
+            if s.max_slots_per_week is None
+            or busy.minutes[(s.id, week)] + dur * slot <= s.max_slots_per_week * slot
+        ]
+        avail = {s.index for s in staff if s.available.reshape(-1)[span].all()}
+        broken = set()
+        if not any(s.index in avail for s in free):
+            broken.add(_STAFF)
+        if not any(s.index in avail for s in within):
+            broken.add(_HOURS)
+        if not broken and not any(s in within and s.index in avail for s in free):
+            broken.add(_STAFF)  # the free ones have no hours left, and the reverse
+        if not any(r.available.reshape(-1)[span].all() and not busy.room[r.id][span].any()
+                   for r in rooms):  # fmt: skip
+            broken.add(_ROOM)
+        taken = [m for m in member_ids if busy.resident[m][span].any()]
+        if taken:
+            broken.add(_PEOPLE)
+            in_the_way.update(taken)
+        same_day = t // p.clock.slots_per_day in busy.days.get((group_key, week), set())
+        if same_day and not prog.same_day_allowed and prog.period_weeks == 1:
+            broken.add(_DAY)
+        if not broken:
+            clear += 1
+        elif len(broken) == 1:
+            alone[next(iter(broken))] += 1
         else:
-            counts["hours"] += 1
+            pairs[tuple(sorted(broken))] += 1
     when = f"between {p.clock.date_of(occ.lo)} and {p.clock.date_of(occ.hi - 1)}"
-    if not counts:
-        return f"no time {when} suits everyone involved"
-    top = counts.most_common(1)[0][0]
-    return {
-        "staff": f"at every time it could run {when}, everyone who can lead it "
-        f"({_names([s.label for s in staff])}) is already leading another session or on call; "
-        "more staff hours would let it fit",
-        "rooms": f"at every time it could run {when}, every suitable room "
-        f"({_names([r.label for r in rooms])}) is taken; another room would let it fit",
-        "residents": f"at every time it could run {when}, its residents are in other sessions; "
-        "their week is too full",
-        "hours": limits_used_up(p, o, timetable),
-    }[top]
+    if clear:
+        return (
+            f"it could run {when} on its own, but its weekly time must be the same in every "
+            "week that nothing dated changes, and no one time is free in all of them "
+            f"({members(p, series.index)})"
+        )
+    if alone:
+        named = [k for k, _ in alone.most_common()]
+        return "; or ".join(_words(k, p, o, staff, rooms, in_the_way, timetable, when)
+                            for k in named[:2])  # fmt: skip
+    if not pairs:
+        return f"no time {when} suits everyone involved ({members(p, series.index)})"
+    top = pairs.most_common(1)[0][0]
+    return (
+        f"at every time it could run {when}, two or more things are in the way at once: "
+        + " and ".join(_SHORT[k] for k in top)
+        + f" ({members(p, series.index)})"
+    )
+
+
+_SHORT = {
+    _STAFF: "everyone who can lead it is busy",
+    _HOURS: "its facilitators' weekly hours are used up",
+    _ROOM: "every suitable room is taken",
+    _PEOPLE: "its residents are in other sessions",
+    _DAY: "its group already meets that day",
+}
+
+
+def _words(
+    kind: str,
+    p: Problem,
+    o: int,
+    staff: list[Any],
+    rooms: list[Any],
+    in_the_way: Counter[str],
+    timetable: Timetable,
+    when: str,
+) -> str:
+    series = p.series[p.occurrences[o].series]
+    who = members(p, series.index)
+    if kind == _HOURS:
+        return limits_used_up(p, o, timetable)
+    if kind == _STAFF:
+        return (
+            f"at the times it could run {when}, everyone who can lead it "
+            f"({_names([s.label for s in staff])}) is leading another session or on call then; "
+            f"an hour more of their time would let it fit ({who})"
+        )
+    if kind == _ROOM:
+        return (
+            f"at the times it could run {when}, every suitable room "
+            f"({_names([r.label for r in rooms])}) is taken; another room would let it fit ({who})"
+        )
+    if kind == _DAY:
+        return (
+            f"its group already meets on each day it could use {when}, and a group's sessions "
+            f"of one week fall on different days ({who})"
+        )
+    busiest = [r for r, _ in in_the_way.most_common(4)]
+    return (
+        f"at the times it could run {when}, {_names(busiest)} "
+        f"{'is' if len(busiest) == 1 else 'are'} in other sessions; their week is too full "
+        f"({who})"
+    )
 
 
 # --- from the model: a set of sessions that cannot all be placed ----------------------------

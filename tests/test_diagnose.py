@@ -66,6 +66,7 @@ CASES = {
             "by 30 minutes",
         ],
     ),
+    # Kept together, they must share a group (apart, three groups of one would fit: issue 20).
     "group with no common time": (
         tiny(
             residents=[
@@ -74,6 +75,7 @@ CASES = {
                 {"id": "R03", "name": "Casey L.", "busy": ["Mon-Tue", "Thu-Fri"]},
             ],
             programs=[dict(GROUP, frequency="once a week")],
+            grouping={"together": [["R01", "R02", "R03"]]},
         ),
         ["Group Therapy", "Jordan P. (R01)", "Alex M. (R02)", "Casey L. (R03)", "share no time"],
     ),
