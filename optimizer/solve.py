@@ -14,7 +14,8 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from .assemble import timetable_of
-from .construct import Assignment, Placed, construct
+from .construct import Assignment, construct
+from .hints import assignment_of, complete, extract_timetable, found, hint
 from .model.builder import build_model
 from .model.context import Context
 from .model.template import plan_all
@@ -111,11 +112,11 @@ class _Counter:
             self.improved = now
         return now - self.started
 
-    def constructed(self, score: float, unplaced: int) -> None:
+    def constructed(self, score: float, unplaced: int, note: str = "constructed") -> None:
         now = self.seen(score)
         if self.report is not None:
             self.report(
-                f"  {now:6.1f} s  timetable {self.count} (constructed): score {score:,.0f}, "
+                f"  {now:6.1f} s  timetable {self.count} ({note}): score {score:,.0f}, "
                 f"{unplaced} resident-session(s) not placed"
             )
 
@@ -230,161 +231,163 @@ class _Best:
     full: bool = True  # from the full search (only then does OPTIMAL mean every goal)
 
 
-def _found(code: Any) -> bool:
-    return code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+@dataclass
+class _Incumbent:
+    """The best timetable so far, of a problem (its groups), with its score and its count of
+    resident-sessions not placed; ``best`` the model solution it is, None if constructed."""
+
+    grouped: Grouped
+    assignment: Assignment
+    timetable: Timetable
+    score: float
+    unplaced: int
+    terms: dict[str, int]
+    best: _Best | None = None
 
 
-def _hint(ctx: Context, a: Assignment) -> None:
-    """The constructed timetable as a hint on every decision variable."""
-    p, v, m = ctx.problem, ctx.vars, ctx.model
-    for s, template in v.template.items():
-        if s in a.templates:
-            t, st, pl = a.templates[s]
-            m.add_hint(template, t)
-            m.add_hint(v.active[s], 1)
-            for x, lit in v.leads[s].items():
-                m.add_hint(lit, int(x == st))
-            for x, lit in v.pool[s].items():
-                m.add_hint(lit, int(x == pl))
+def _constructed(grouped: Grouped, counter: _Counter, note: str) -> _Incumbent:
+    """A constructed timetable, priced by the score card (solver-free)."""
+    timetable = timetable_of(grouped.problem, grouped.assignment)
+    card = _score(grouped.problem, timetable)
+    score = float(sum(g.penalty for g in card.values()))
+    counter.constructed(score, _unplaced(card), note)
+    terms = {name: g.count for name, g in card.items()}
+    return _Incumbent(grouped, grouped.assignment, timetable, score, _unplaced(card), terms)
+
+
+class _Search:
+    """One solve's rounds: the model of the incumbent's groups, hinted with it, searched; and
+    where demand is still unmet, groups formed again around that timetable, and again."""
+
+    def __init__(self, settings: Settings, started: float, counter: _Counter,
+                 stopper: _Stopper, stats: dict[str, Any]):  # fmt: skip
+        self.settings, self.started, self.counter = settings, started, counter
+        self.stopper, self.stats = stopper, stats
+
+    def left(self) -> float:
+        return self.settings.time_limit - (time.monotonic() - self.started)
+
+    def run(self, solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any) -> Any:
+        if self.stopper.stopped.is_set():
+            return cp_model.UNKNOWN
+        return self.stopper.run(solver, model, callback)
+
+    def optimise(self, inc: _Incumbent, share: float = 1.0) -> _Incumbent:
+        """The incumbent improved by CP-SAT (``share`` of the time left), or itself."""
+        problem, settings, stats = inc.grouped.problem, self.settings, self.stats
+        built = time.monotonic()
+        ctx = build_model(problem, plans=inc.grouped.plans)
+        stats.update(_model_stats(ctx))
+        stats["build_seconds"] = round(stats.get("build_seconds", 0) + time.monotonic() - built, 3)
+        hint(ctx, inc.assignment)
+        completion = _make_solver(settings, max(0.5, self.left() * COMPLETION_SHARE))
+        base: _Best | None = None
+        priced = inc.score
+        if complete(ctx, self.run, completion):  # the incumbent, priced by the model
+            base = _Best(ctx, completion, cp_model.FEASIBLE, full=False)
+            if problem.previous is not None:  # the card here cannot count replan_change
+                priced = inc.score = completion.objective_value
+            elif completion.objective_value != inc.score:  # model and checker disagree
+                stats["disagreement"] = (
+                    f"score card {inc.score:.0f}, model {completion.objective_value:.0f}"
+                )
         else:
-            m.add_hint(v.active[s], 0)
-            for lit in [*v.leads[s].values(), *v.pool[s].values()]:
-                m.add_hint(lit, 0)
-    for o, moved in v.moved.items():
-        placed = a.sessions.get(o)
-        occ = p.occurrences[o]
-        start = v.start[o]
-        if isinstance(start, cp_model.IntVar) and placed is not None:
-            m.add_hint(start, placed.start)
-        if not isinstance(v.placed[o], int):
-            m.add_hint(v.placed[o], int(placed is not None))
-        usual = a.templates.get(occ.series)
-        away = placed is not None and usual is not None and placed.start != usual[0] + occ.lo
-        m.add_hint(moved, int(away))
-        for x, lit in v.facilitator[o].items():
-            m.add_hint(lit, int(placed is not None and x == placed.staff))
-        for x, lit in v.room[o].items():
-            m.add_hint(lit, int(placed is not None and x == placed.pool))
-    for (b, s), lit in v.on_call.items():
-        m.add_hint(lit, int(a.on_call.get(b) == s))
+            stats["hint"] = "incomplete"
+        left = self.left()
+        if inc.unplaced:  # leave time to explain what is still left out at the end
+            left -= EXPLAIN_SHARE * settings.time_limit
+        left *= share
+        best = base
+        if left > 0.2 and not self.stopper.stopped.is_set():
+            solver = _make_solver(settings, left)
+            patience = None if settings.deterministic else settings.patience
+            self.counter.improved = searched = time.monotonic()  # patience counts from here
+            callback = self.counter.callback(ctx, False)
+            code = self.stopper.run(solver, ctx.model, callback, patience, self.counter)
+            if found(code) and (best is None or solver.objective_value <= priced):
+                best = _Best(ctx, solver, code)
+            self.counter.stopped_by = _stop_reason(
+                code, self.counter, time.monotonic() - searched, left
+            )
+        elif self.counter.stopped_by is None:
+            self.counter.stopped_by = "time limit (no time left to search)"
+        if best is None or best is base:
+            if base is not None and inc.best is None:
+                inc.best = base  # the model's bound and terms of the same timetable
+            return inc
+        solver = best.solver
+        timetable = extract_timetable(ctx, solver)
+        score = solver.objective_value
+        if "disagreement" in stats:  # never trust one side alone: the score card decides
+            score = float(sum(g.penalty for g in _score(problem, timetable).values()))
+        if score > inc.score:
+            return inc
+        terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
+        unplaced = terms.get("unplaced_session", 0)
+        assignment = assignment_of(ctx, solver)
+        return _Incumbent(inc.grouped, assignment, timetable, score, unplaced, terms, best)
 
 
-def _complete(ctx: Context, run: Callable[..., Any], solver: cp_model.CpSolver) -> bool:
-    """Solve with the hinted decisions fixed, so CP-SAT derives the rest (goal counters and
-    the like), then hint that complete solution: a partial hint leaves the search blind."""
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    code = run(solver, ctx.model, None)
-    if not _found(code):
-        return False
-    model = ctx.model
-    model.clear_hints()
-    for index, value in enumerate(solver.response_proto.solution):
-        model.add_hint(model.get_int_var_from_proto_index(index), value)
-    return True
+ROUNDS = 4  # search, then groups formed again, at most this often
+MIN_ROUND = 2.0  # seconds: less than this left, no further round
 
 
 def solve(problem: Problem, settings: Settings, progress: Progress | None = None) -> Result:
-    """Construct a complete first timetable (seconds, no solver), build the model once, give
-    it the constructed timetable as a hint, and improve until a proven optimum,
-    ``settings.patience`` seconds without a better timetable, the time limit, or an
-    interruption, whichever comes first."""
+    """Construct a complete first timetable (seconds, no solver; groups formed again where
+    sessions are left out), build the model, give it the constructed timetable as a hint, and
+    improve until a proven optimum, ``settings.patience`` seconds without a better timetable,
+    the time limit, or an interruption, whichever comes first. Where demand is still unmet,
+    groups are formed again around the best timetable and the search goes on from there. The
+    result is the best timetable seen, by the score card, the constructed one included."""
     started = time.monotonic()
     say = progress or (lambda _m: None)
     stats: dict[str, Any] = {"parameters": settings.parameters(settings.time_limit)}
     counter = _Counter(started, progress)
-    best: _Best | None = None
-    groups: KeptGroups | None = None
+    limit = settings.time_limit
     with _Stopper() as stopper:
-
-        def run(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: Any) -> Any:
-            return (
-                cp_model.UNKNOWN
-                if stopper.stopped.is_set()
-                else stopper.run(solver, model, callback)
-            )
-
+        search = _Search(settings, started, counter, stopper, stats)
         say("Step 1 of 2: a first timetable, constructed session by session...")
         plans = plan_all(problem)
         grouped = Grouped(problem, plans, construct(problem, plans))
         if grouped.unplaced:  # groups that lost sessions are formed again around what is left
-            grouped = regroup(grouped, started + REGROUP_SHARE * settings.time_limit)
-            if grouped.problem is not problem:
-                groups = partition_of(grouped.problem)
-        problem, plans, assignment = grouped.problem, grouped.plans, grouped.assignment
-        constructed = timetable_of(problem, assignment)
-        card = _score(problem, constructed)
-        first_score = sum(g.penalty for g in card.values())
+            grouped = regroup(grouped, started + REGROUP_SHARE * limit)
+        inc = _constructed(grouped, counter, "constructed")
         stats["construct_seconds"] = round(time.monotonic() - started, 3)
-        counter.constructed(first_score, _unplaced(card))
         if not stopper.stopped.is_set():
             say("Step 2 of 2: optimising every goal...")
-            ctx = build_model(problem, plans=plans)
-            stats.update(_model_stats(ctx))
-            stats["build_seconds"] = round(
-                time.monotonic() - started - stats["construct_seconds"], 3
-            )
-            _hint(ctx, assignment)
-            left = settings.time_limit - (time.monotonic() - started)
-            completion = _make_solver(settings, max(0.5, left * COMPLETION_SHARE))
-            if _complete(ctx, run, completion):  # the constructed timetable, priced by the model
-                best = _Best(ctx, completion, cp_model.FEASIBLE, full=False)
-                if problem.previous is not None:  # the card here cannot count replan_change
-                    first_score = int(completion.objective_value)
-                elif completion.objective_value != first_score:  # model and checker disagree
-                    stats["disagreement"] = (
-                        f"constructed timetable: score card {first_score}, "
-                        f"model {completion.objective_value:.0f}"
-                    )
-            else:
-                stats["hint"] = "incomplete"
-        left = settings.time_limit - (time.monotonic() - started)
-        if _unplaced(card):  # leave time to explain what is still left out at the end
-            left -= EXPLAIN_SHARE * settings.time_limit
-        if left > 0.2 and not stopper.stopped.is_set():
-            solver = _make_solver(settings, left)
-            patience = None if settings.deterministic else settings.patience
-            counter.improved = searched = time.monotonic()  # patience counts from here
-            code = stopper.run(solver, ctx.model, counter.callback(ctx, False), patience, counter)
-            better = best is None or solver.objective_value <= best.solver.objective_value
-            if _found(code) and better:
-                best = _Best(ctx, solver, code)
-            counter.stopped_by = _stop_reason(code, counter, time.monotonic() - searched, left)
-        elif counter.stopped_by is None:
-            counter.stopped_by = "time limit (no time left to search)"
+        for round_ in range(ROUNDS):
+            if stopper.stopped.is_set():
+                break
+            last = round_ == ROUNDS - 1
+            inc = search.optimise(inc, 1.0 if not inc.unplaced or last else 0.5)
+            if not inc.unplaced or search.left() < MIN_ROUND or last:
+                break
+            deadline = time.monotonic() + REGROUP_SHARE * search.left()
+            again = regroup(Grouped(inc.grouped.problem, inc.grouped.plans, inc.assignment),
+                            deadline)  # fmt: skip
+            if again.unplaced >= inc.unplaced:
+                break
+            candidate = _constructed(again, counter, "groups formed again")
+            if candidate.score > inc.score:
+                break
+            inc = candidate
     interrupted = stopper.stopped.is_set()
     if interrupted:
         counter.stopped_by = "interrupted"
     seconds = time.monotonic() - started
     stats.update({"solve_seconds": round(seconds, 3), "solutions": counter.count,
                   "stopped_by": counter.stopped_by})  # fmt: skip
+    final = inc.grouped.problem
+    groups = partition_of(final) if final is not problem else None
+    best = inc.best
     if best is not None:
-        ctx, solver = best.ctx, best.solver
-        stats.update({"branches": solver.num_branches, "conflicts": solver.num_conflicts})
-        timetable = extract_timetable(ctx, solver)
-        score = solver.objective_value
-        if "disagreement" in stats:  # never trust one side alone: the score card decides
-            score = float(sum(g.penalty for g in _score(problem, timetable).values()))
-        if score <= first_score:
-            full = best.full and best.code == cp_model.OPTIMAL
-            terms = {name: _term_value(ctx, name, solver.value) for name in ctx.terms}
-            result = Result(
-                Status.OPTIMAL if full else Status.FEASIBLE,
-                timetable,
-                score,
-                solver.best_objective_bound if best.full else None,
-                seconds,
-                terms,
-                stats,
-                interrupted,
-                counter.first,
-                groups,
-            )
-            return _explained(problem, result, settings, started, say)
-    # Nothing the search found beats the constructed timetable: that is the answer.
-    terms = {name: g.count for name, g in card.items()}
-    result = Result(Status.FEASIBLE, constructed, float(first_score), None, seconds, terms,
-                    stats, interrupted, counter.first, groups)  # fmt: skip
-    return _explained(problem, result, settings, started, say)
+        stats.update({"branches": best.solver.num_branches, "conflicts": best.solver.num_conflicts})
+    optimal = best is not None and best.full and best.code == cp_model.OPTIMAL
+    bound = best.solver.best_objective_bound if best is not None and best.full else None
+    result = Result(Status.OPTIMAL if optimal else Status.FEASIBLE, inc.timetable, inc.score,
+                    bound, seconds, inc.terms, stats, interrupted, counter.first,
+                    groups)  # fmt: skip
+    return _explained(final, result, settings, started, say)
 
 
 def _explained(
@@ -430,30 +433,3 @@ def _score(problem: Problem, timetable: Timetable):
     from .validate import validate
 
     return score_card(problem.scenario, timetable, validate(problem.scenario, timetable))
-
-
-def assignment_of(ctx: Context, solver: cp_model.CpSolver) -> Assignment:
-    """The solver's timetable in the form :mod:`.assemble` turns into bookings."""
-    p, v, value = ctx.problem, ctx.vars, solver.value
-    out = Assignment()
-    for occ in p.occurrences:
-        o = occ.index
-        if not value(v.placed[o]):
-            continue
-        staff = next(s for s, lit in v.facilitator[o].items() if value(lit))
-        pool = next(x for x, lit in v.room[o].items() if value(lit))
-        out.sessions[o] = Placed(int(value(v.start[o])), staff, pool)
-    for (b, s), lit in v.on_call.items():
-        if value(lit):
-            out.on_call[b] = s
-    for s, template in v.template.items():
-        if value(v.active[s]):
-            leads = [x for x, lit in v.leads[s].items() if value(lit)]
-            pools = [x for x, lit in v.pool[s].items() if value(lit)]
-            if leads and pools:
-                out.templates[s] = (int(value(template)), leads[0], pools[0])
-    return out
-
-
-def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:
-    return timetable_of(ctx.problem, assignment_of(ctx, solver))

@@ -1,0 +1,95 @@
+"""Between a timetable of the constructor's kind (:class:`~optimizer.construct.Assignment`)
+and the CP-SAT model's variables: the assignment as a complete hint, and a solver's solution
+read back as an assignment or a timetable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from .assemble import timetable_of
+from .construct import Assignment, Placed
+from .model.context import Context
+from .timetable import Timetable
+
+
+def found(code: Any) -> bool:
+    return code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def hint(ctx: Context, a: Assignment) -> None:
+    """The constructed timetable as a hint on every decision variable."""
+    p, v, m = ctx.problem, ctx.vars, ctx.model
+    for s, template in v.template.items():
+        if s in a.templates:
+            t, st, pl = a.templates[s]
+            m.add_hint(template, t)
+            m.add_hint(v.active[s], 1)
+            for x, lit in v.leads[s].items():
+                m.add_hint(lit, int(x == st))
+            for x, lit in v.pool[s].items():
+                m.add_hint(lit, int(x == pl))
+        else:
+            m.add_hint(v.active[s], 0)
+            for lit in [*v.leads[s].values(), *v.pool[s].values()]:
+                m.add_hint(lit, 0)
+    for o, moved in v.moved.items():
+        placed = a.sessions.get(o)
+        occ = p.occurrences[o]
+        start = v.start[o]
+        if isinstance(start, cp_model.IntVar) and placed is not None:
+            m.add_hint(start, placed.start)
+        if not isinstance(v.placed[o], int):
+            m.add_hint(v.placed[o], int(placed is not None))
+        usual = a.templates.get(occ.series)
+        away = placed is not None and usual is not None and placed.start != usual[0] + occ.lo
+        m.add_hint(moved, int(away))
+        for x, lit in v.facilitator[o].items():
+            m.add_hint(lit, int(placed is not None and x == placed.staff))
+        for x, lit in v.room[o].items():
+            m.add_hint(lit, int(placed is not None and x == placed.pool))
+    for (b, s), lit in v.on_call.items():
+        m.add_hint(lit, int(a.on_call.get(b) == s))
+
+
+def complete(ctx: Context, run: Callable[..., Any], solver: cp_model.CpSolver) -> bool:
+    """Solve with the hinted decisions fixed, so CP-SAT derives the rest (goal counters and
+    the like), then hint that complete solution: a partial hint leaves the search blind."""
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    code = run(solver, ctx.model, None)
+    if not found(code):
+        return False
+    model = ctx.model
+    model.clear_hints()
+    for index, value in enumerate(solver.response_proto.solution):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+    return True
+
+
+def assignment_of(ctx: Context, solver: cp_model.CpSolver) -> Assignment:
+    """The solver's timetable in the form :mod:`.assemble` turns into bookings."""
+    p, v, value = ctx.problem, ctx.vars, solver.value
+    out = Assignment()
+    for occ in p.occurrences:
+        o = occ.index
+        if not value(v.placed[o]):
+            continue
+        staff = next(s for s, lit in v.facilitator[o].items() if value(lit))
+        pool = next(x for x, lit in v.room[o].items() if value(lit))
+        out.sessions[o] = Placed(int(value(v.start[o])), staff, pool)
+    for (b, s), lit in v.on_call.items():
+        if value(lit):
+            out.on_call[b] = s
+    for s, template in v.template.items():
+        if value(v.active[s]):
+            leads = [x for x, lit in v.leads[s].items() if value(lit)]
+            pools = [x for x, lit in v.pool[s].items() if value(lit)]
+            if leads and pools:
+                out.templates[s] = (int(value(template)), leads[0], pools[0])
+    return out
+
+
+def extract_timetable(ctx: Context, solver: cp_model.CpSolver) -> Timetable:
+    return timetable_of(ctx.problem, assignment_of(ctx, solver))
