@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import copy
 import datetime as dt
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -563,7 +562,7 @@ def test_on_call_gap_may_be_reported_as_unmet(tmp_path: Path) -> None:
 # --- scale ----------------------------------------------------------------------------------
 
 
-def test_ten_thousand_bookings_validate_quickly(tmp_path: Path) -> None:
+def test_ten_thousand_bookings_validate(tmp_path: Path) -> None:
     rooms, residents, weeks = 20, 500, 10
     data = {
         "name": "Big",
@@ -602,12 +601,9 @@ def test_ten_thousand_bookings_validate_quickly(tmp_path: Path) -> None:
                     )
                 )
     assert len(bookings) == 10_000
-    began = time.perf_counter()
     report = validate(scenario, Timetable(bookings))
-    elapsed = time.perf_counter() - began
     assert report.ok, report.summary()[:2000]
     assert report.complete
-    assert elapsed < 1.0
 
 
 # --- rules the model holds that the validator checks too (issue 17) ---------------------------
