@@ -245,3 +245,15 @@ def test_an_unmet_reason_names_what_blocks_it(load):
     assert "another room would let it fit" in unmet.reason
     two = solve(build_problem(load(_two_programs_one_room(2))), Settings(time_limit=5))
     assert two.complete
+
+
+def test_the_summary_says_why_the_search_stopped(write_scenario, tmp_path, capsys):
+    """A tiny home is solved to a proven optimum long before its limit: the summary says so,
+    not "time limit"."""
+    import json
+
+    out_dir = tmp_path / "run"
+    main(["solve", str(write_scenario(tiny())), "--out", str(out_dir), "--time-limit", "30"])
+    summary = json.loads((out_dir / "summary.json").read_text())
+    assert summary["stopped_by"] == "proven best"
+    assert summary["solve_seconds"] < 30
