@@ -3,7 +3,9 @@
 Three layers, cheapest first:
 
 - :func:`check_capacity` (``optimizer check``): a capacity analysis without solving. Demand
-  hours against qualified facilitators' available hours and weekly limits, rooms big enough,
+  hours against qualified facilitators' available hours and weekly limits (per program here,
+  summed over the programs and houses one person or team leads in :mod:`.weekly_hours`),
+  rooms big enough,
   each resident's free time for their sessions, common time of fixed groups, and closures.
   Each finding names the program, people, rooms and times, and a concrete fix where one exists.
 - :func:`explain_occurrence`: why one occurrence has no possible start at all.
@@ -68,8 +70,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
         findings += _different_days(p, prog)
-    findings += _role_pools(p)
-    findings += forced_hours(p)
+    findings += forced_hours(p, findings)
     findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)
@@ -385,44 +386,6 @@ def _residents(p: Problem, prog: ProgramInfo) -> list[Finding]:
                 )
             )
             break
-    return findings
-
-
-def _role_pools(p: Problem) -> list[Finding]:
-    """Programs sharing a pool of staff must fit in the pool's hours over the horizon."""
-    findings = []
-    pools: dict[frozenset[int], list[ProgramInfo]] = defaultdict(list)
-    for prog in p.programs:
-        if not prog.on_call and prog.qualified and prog.attendees:
-            pools[frozenset(prog.qualified)].append(prog)
-    for pool in pools:
-        progs = [prog for q, ps in pools.items() if q <= pool for prog in ps]
-        demand = 0
-        for prog in progs:
-            mandatory = [g for g in p.groups if g.program == prog.index and not g.optional]
-            demand += len(mandatory) * sum(x.count for x in prog.periods) * prog.duration
-        supply = 0
-        for s in pool:
-            st = p.staff[s]
-            free = int(_usable(st.available, 1).sum())
-            if st.max_slots_per_week is not None:
-                free = min(free, st.max_slots_per_week * (p.clock.days // 7))
-            supply += free
-        if demand > supply and len(progs) > 1:
-            staff = [p.staff[s] for s in sorted(pool)]
-            findings.append(
-                Finding(
-                    f"{_names([x.label for x in progs])} together need "
-                    f"{_hours(demand, p.clock.slot_minutes)} over the plan, led by "
-                    f"{_names([_who(s) for s in staff])}, who have at most "
-                    f"{_hours(supply, p.clock.slot_minutes)} (availability and weekly limits).",
-                    True,
-                    None,
-                    tuple(s.id for s in staff),
-                    fix=f"add {_hours(demand - supply, p.clock.slot_minutes)} of staff time "
-                    "(more hours, higher weekly limits, or another staff member).",
-                )
-            )
     return findings
 
 

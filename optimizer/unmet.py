@@ -20,9 +20,13 @@ from .weekly_hours import limits_used_up, members
 def explain_unmet(p: Problem, timetable: Timetable) -> list[Unmet]:
     """Fill in the reason of every unmet session."""
     blocking: dict[str, Finding] = {}
-    for f in check_capacity(p):
-        if f.blocking and f.program and f.program not in blocking:
+    findings = [f for f in check_capacity(p) if f.blocking]
+    for f in findings:
+        if f.program and f.program not in blocking:
             blocking[f.program] = f
+    for f in findings:  # demand of several programs that cannot all be met, when nothing else
+        for program in () if f.program else f.programs:
+            blocking.setdefault(program, f)
     out = []
     series_by_id = {s.id: s for s in p.series}
     core: list[int] | None = None
