@@ -30,6 +30,7 @@ from .findings import names as _names
 from .findings import room_mask as _room_mask
 from .findings import usable as _usable
 from .findings import who as _who
+from .house_rooms import house_rooms
 from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .weekly_hours import forced_hours
@@ -66,7 +67,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += closed or _facilitators(p, prog)
         if prog.on_call:
             continue
-        findings += _rooms(p, prog)
+        findings += house_rooms(p, prog) + _rooms(p, prog)
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
         findings += _different_days(p, prog)
@@ -138,6 +139,8 @@ def _facilitators(p: Problem, prog: ProgramInfo) -> list[Finding]:
     findings = []
     houses = {p.groups[g.index].house for g in p.groups if g.program == prog.index}
     for house in houses:
+        if not p.room_candidates(prog, house):
+            continue  # no room it can use there: a room finding, not one of hours
         groups = [g for g in p.groups if g.program == prog.index and g.house == house]
         mandatory = [g for g in groups if not g.optional]
         staff = p.staff_candidates(prog, house)
@@ -259,6 +262,8 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
         if g.program == prog.index and not prog.one_each:
             families[g.house].append(g.index)
     for house, groups in families.items():
+        if not p.room_candidates(prog, house):
+            continue  # no room at all there: a room finding
         members = p.groups[groups[0]].candidates
         most = len(groups) + (0 if any(p.groups[g].optional for g in groups) else 1)
         if len(members) > 2000:  # the pairwise matrix would not fit in memory; skip the check
@@ -301,6 +306,8 @@ def _rooms(p: Problem, prog: ProgramInfo) -> list[Finding]:
         if g.program != prog.index or g.optional:
             continue
         rooms = p.room_candidates(prog, g.house)
+        if not rooms and any(prog.features <= r.features for r in p.rooms):
+            continue  # only in other houses: house_rooms says so
         if not rooms:
             findings.append(
                 Finding(
@@ -473,7 +480,8 @@ def explain_occurrence(p: Problem, o: int) -> str:
     rooms = p.room_candidates(prog, group.house)
     features = ", ".join(sorted(prog.features)) or "any"
     if not rooms:
-        return f"no room has the features {features}"
+        where = f" in {p.houses[group.house]}" if group.house is not None else ""
+        return f"no room{where} has the features {features}"
     big = [r for r in rooms if r.capacity >= size + 1]
     if not big:
         return (
