@@ -32,6 +32,7 @@ from .findings import usable as _usable
 from .findings import who as _who
 from .house_rooms import house_rooms
 from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
+from .same_time import same_time_findings
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .weekly_hours import forced_hours
 
@@ -72,6 +73,7 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += _common_time(p, prog)
         findings += _different_days(p, prog)
     findings += forced_hours(p, findings)
+    findings += same_time_findings(p, findings)
     findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)
