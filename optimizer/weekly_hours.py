@@ -22,6 +22,7 @@ windows), so it is left to it when that program already has a blocking finding.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -238,9 +239,11 @@ def _part_text(p: Problem, x: _Part, w: _Window, group: str) -> str:
     )
 
 
-def _limit_text(slots: int, slot: int, weeks: int) -> str:
-    """A max_hours_per_week that holds ``slots`` over ``weeks`` weeks, e.g. '3.5'."""
-    per_week = -(-slots // weeks)
+def _limit_text(short: _Shortfall, slot: int) -> str:
+    """The least max_hours_per_week that can hold the shortfall's sessions, e.g. '3.5': over
+    several weeks some week takes its share rounded up, in steps that sessions can fill."""
+    step = math.gcd(*(x.d.prog.duration for x in short.parts))
+    per_week = -(-short.total // (short.window.weeks * step)) * step
     return f"{per_week * slot / 60:.2f}".rstrip("0").rstrip(".")
 
 
@@ -260,7 +263,7 @@ def _finding(p: Problem, short: _Shortfall) -> Finding:
                 f"(max_hours_per_week) but must lead at least {hours(total, slot)} {when}, "
                 f"{hours(total - cap, slot)} more"
             )
-            at_least = _limit_text(total, slot, w.weeks)
+            at_least = _limit_text(short, slot)
             fix = f"raise {st.id}'s max_hours_per_week to at least {at_least}"
             if avail < total:
                 fix += f" and extend their availability{_in(p, w)} by {hours(total - avail, slot)}"
@@ -275,10 +278,7 @@ def _finding(p: Problem, short: _Shortfall) -> Finding:
             )
             fix = f"extend {st.id}'s availability{_in(p, w)} by {hours(total - avail, slot)}"
             if cap is not None and cap < total:
-                fix += (
-                    " and raise their max_hours_per_week to at least "
-                    f"{_limit_text(total, slot, w.weeks)}"
-                )
+                fix += f" and raise their max_hours_per_week to at least {_limit_text(short, slot)}"
     else:
         text = (
             f"{names([who(st) for st in short.staff])} can lead at most {hours(limit, slot)} "
