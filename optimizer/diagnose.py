@@ -12,7 +12,8 @@ Three layers, cheapest first:
 - after a solve, why each unplaced session was left out: :mod:`optimizer.unmet`.
 
 Longer than 400 lines: one small function per kind of finding, sharing the sentence helpers
-of :mod:`optimizer.findings`; the cover and weekly-hour findings have their own modules.
+of :mod:`optimizer.findings`; the cover, weekly-hour, same-time and room-by-house findings
+have their own modules.
 """
 
 from __future__ import annotations
