@@ -240,11 +240,11 @@ def test_two_houses_that_need_one_clinician_at_the_same_time(load):
     assert_says(
         finding,
         "north and south both need Dr. Ana Rivera (rivera) at the same times",
-        "Group Therapy in north (group north-A: R01) can meet only Sat 2026-12-12 10:00-11:00",
-        "Group Therapy in south (group south-A: R02) can meet only Sat 2026-12-12 10:00-11:00",
+        "Group Therapy in north (R01) can take place only Sat 2026-12-12 10:00-11:00",
+        "Group Therapy in south (R02) can take place only Sat 2026-12-12 10:00-11:00",
         "2 hours of sessions would have to fit in 1 hour",
         "Fix: add a second staff member with role clinician who works in south, or free "
-        "another time",
+        "another time for some of these residents.",
     )
     assert short_programs(load, SATURDAY) == {"group-therapy"}
 
@@ -255,6 +255,24 @@ def test_a_second_clinician_or_another_free_hour_leaves_no_clash(load):
     later = tiny(**SATURDAY)
     later["residents"][1]["busy"] = ["Mon-Fri", "Sat 09:00-10:00", "Sat 12:00-17:00"]
     assert not blocking(load, later)
+
+
+def test_two_groups_of_one_house_at_the_same_time_whatever_the_grouping(load):
+    """Groups of one: two groups of group therapy, both residents free only Saturday
+    10:00-11:00. However the residents are grouped, each group meets then; one clinician."""
+    residents = [{"id": "R01", "busy": SATURDAY_ONLY}, {"id": "R02", "busy": SATURDAY_ONLY}]
+    data = tiny(**{**SATURDAY, "rooms": TINY["rooms"], "residents": residents})
+    data["programs"][0]["max_group_size"] = 1
+    [finding] = blocking(load, data)
+    assert finding.program == "group-therapy"
+    assert_says(
+        finding,
+        "2 groups need Dr. Ana Rivera (rivera) at the same times",
+        "Group Therapy (R01 and R02) can take place only Sat 2026-12-12 10:00-11:00",
+    )
+    assert short_programs(load, data) == {"group-therapy"}
+    data["residents"][1]["busy"] = ["Mon-Fri", "Sat 09:00-10:00", "Sat 12:00-17:00"]
+    assert not blocking(load, data)
 
 
 # --- rooms in the other house ---------------------------------------------------------------
