@@ -3,14 +3,17 @@
 Three layers, cheapest first:
 
 - :func:`check_capacity` (``optimizer check``): a capacity analysis without solving. Demand
-  hours against qualified facilitators' available hours and weekly limits, rooms big enough,
+  hours against qualified facilitators' available hours and weekly limits (per program here,
+  summed over the programs and houses one person or team leads in :mod:`.weekly_hours`),
+  rooms big enough,
   each resident's free time for their sessions, common time of fixed groups, and closures.
   Each finding names the program, people, rooms and times, and a concrete fix where one exists.
 - :func:`explain_occurrence`: why one occurrence has no possible start at all.
 - after a solve, why each unplaced session was left out: :mod:`optimizer.unmet`.
 
 Longer than 400 lines: one small function per kind of finding, sharing the sentence helpers
-of :mod:`optimizer.findings`; the cover and weekly-hour findings have their own modules.
+of :mod:`optimizer.findings`; the cover, weekly-hour, same-time and room-by-house findings
+have their own modules.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from .findings import names as _names
 from .findings import room_mask as _room_mask
 from .findings import usable as _usable
 from .findings import who as _who
+from .house_rooms import house_rooms
 from .problem import Mask, Problem, ProgramInfo, slot_runs, starts_where_free
+from .same_time import same_time_findings
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .weekly_hours import forced_hours
 
@@ -64,12 +69,12 @@ def check_capacity(p: Problem) -> list[Finding]:
         findings += closed or _facilitators(p, prog)
         if prog.on_call:
             continue
-        findings += _rooms(p, prog)
+        findings += house_rooms(p, prog) + _rooms(p, prog)
         findings += _residents(p, prog)
         findings += _common_time(p, prog)
         findings += _different_days(p, prog)
-    findings += _role_pools(p)
-    findings += forced_hours(p)
+    findings += forced_hours(p, findings)
+    findings += same_time_findings(p, findings)
     findings += cover_findings(p)
     findings += _static_occurrences(p, findings)
     findings += _warnings(p)
@@ -137,6 +142,8 @@ def _facilitators(p: Problem, prog: ProgramInfo) -> list[Finding]:
     findings = []
     houses = {p.groups[g.index].house for g in p.groups if g.program == prog.index}
     for house in houses:
+        if not p.room_candidates(prog, house):
+            continue  # no room it can use there: a room finding, not one of hours
         groups = [g for g in p.groups if g.program == prog.index and g.house == house]
         mandatory = [g for g in groups if not g.optional]
         staff = p.staff_candidates(prog, house)
@@ -258,6 +265,8 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
         if g.program == prog.index and not prog.one_each:
             families[g.house].append(g.index)
     for house, groups in families.items():
+        if not p.room_candidates(prog, house):
+            continue  # no room at all there: a room finding
         members = p.groups[groups[0]].candidates
         most = len(groups) + (0 if any(p.groups[g].optional for g in groups) else 1)
         if len(members) > 2000:  # the pairwise matrix would not fit in memory; skip the check
@@ -300,6 +309,8 @@ def _rooms(p: Problem, prog: ProgramInfo) -> list[Finding]:
         if g.program != prog.index or g.optional:
             continue
         rooms = p.room_candidates(prog, g.house)
+        if not rooms and any(prog.features <= r.features for r in p.rooms):
+            continue  # only in other houses: house_rooms says so
         if not rooms:
             findings.append(
                 Finding(
@@ -388,44 +399,6 @@ def _residents(p: Problem, prog: ProgramInfo) -> list[Finding]:
     return findings
 
 
-def _role_pools(p: Problem) -> list[Finding]:
-    """Programs sharing a pool of staff must fit in the pool's hours over the horizon."""
-    findings = []
-    pools: dict[frozenset[int], list[ProgramInfo]] = defaultdict(list)
-    for prog in p.programs:
-        if not prog.on_call and prog.qualified and prog.attendees:
-            pools[frozenset(prog.qualified)].append(prog)
-    for pool in pools:
-        progs = [prog for q, ps in pools.items() if q <= pool for prog in ps]
-        demand = 0
-        for prog in progs:
-            mandatory = [g for g in p.groups if g.program == prog.index and not g.optional]
-            demand += len(mandatory) * sum(x.count for x in prog.periods) * prog.duration
-        supply = 0
-        for s in pool:
-            st = p.staff[s]
-            free = int(_usable(st.available, 1).sum())
-            if st.max_slots_per_week is not None:
-                free = min(free, st.max_slots_per_week * (p.clock.days // 7))
-            supply += free
-        if demand > supply and len(progs) > 1:
-            staff = [p.staff[s] for s in sorted(pool)]
-            findings.append(
-                Finding(
-                    f"{_names([x.label for x in progs])} together need "
-                    f"{_hours(demand, p.clock.slot_minutes)} over the plan, led by "
-                    f"{_names([_who(s) for s in staff])}, who have at most "
-                    f"{_hours(supply, p.clock.slot_minutes)} (availability and weekly limits).",
-                    True,
-                    None,
-                    tuple(s.id for s in staff),
-                    fix=f"add {_hours(demand - supply, p.clock.slot_minutes)} of staff time "
-                    "(more hours, higher weekly limits, or another staff member).",
-                )
-            )
-    return findings
-
-
 def _static_occurrences(p: Problem, known: list[Finding]) -> list[Finding]:
     """Occurrences with no possible start, unless a finding already covers their program."""
     covered = {f.program for f in known if f.blocking}
@@ -510,7 +483,8 @@ def explain_occurrence(p: Problem, o: int) -> str:
     rooms = p.room_candidates(prog, group.house)
     features = ", ".join(sorted(prog.features)) or "any"
     if not rooms:
-        return f"no room has the features {features}"
+        where = f" in {p.houses[group.house]}" if group.house is not None else ""
+        return f"no room{where} has the features {features}"
     big = [r for r in rooms if r.capacity >= size + 1]
     if not big:
         return (

@@ -14,13 +14,19 @@ from .scenario.phrases import DAY_NAMES, format_minutes
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence about the scenario. ``blocking`` findings mean demand cannot all be met."""
+    """One sentence about the scenario. ``blocking`` findings mean demand cannot all be met.
+
+    ``program`` is set when the finding is about one program, whose demand it makes
+    impossible. A finding about demand of several programs that cannot all be met (one
+    person's week, say) leaves it unset and lists them in ``programs``: each one might be the
+    one left short."""
 
     text: str
     blocking: bool
     program: str | None = None
     people: tuple[str, ...] = field(default=())
     fix: str | None = None
+    programs: tuple[str, ...] = field(default=())
 
     def sentence(self) -> str:
         return f"{self.text} Fix: {self.fix}" if self.fix else self.text

@@ -264,7 +264,12 @@ def build_problem(scenario: Scenario, keep_groups: KeptGroups | None = None) -> 
     clock = Clock(cal.start, cal.days, cal.slot_minutes)
     open_mask = clock.mask(cal.open, widen=False) & ~clock.mask(_blocks(cal.closed), widen=True)
 
-    house_ids = sorted({r.house for r in scenario.rooms if r.house})
+    # A house may have residents and no room (every session there is then unmet, and check
+    # says why): houses come from both.
+    house_ids = sorted(
+        {r.house for r in scenario.rooms if r.house}
+        | {r.house for r in scenario.residents if r.house}
+    )
     house_index = {h: i for i, h in enumerate(house_ids)}
 
     def avail(windows: list[Window] | None, unavailable: list[TimedBlock]) -> Mask:

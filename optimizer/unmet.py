@@ -30,9 +30,13 @@ def explain_unmet(p: Problem, timetable: Timetable, deadline: float | None = Non
     all fit is asked of the placement model, if ``deadline`` (``time.monotonic()``) leaves
     time for it. On-call rows keep the reason they have."""
     blocking: dict[str, Finding] = {}
-    for f in check_capacity(p):
-        if f.blocking and f.program and f.program not in blocking:
+    findings = [f for f in check_capacity(p) if f.blocking]
+    for f in findings:
+        if f.program and f.program not in blocking:
             blocking[f.program] = f
+    for f in findings:  # demand of several programs that cannot all be met, when nothing else
+        for program in () if f.program else f.programs:
+            blocking.setdefault(program, f)
     out = []
     series_by_id = {s.id: s for s in p.series}
     busy = _Busy(p, timetable)
