@@ -92,21 +92,42 @@ def _different_days(p: Problem, prog: ProgramInfo) -> list[Finding]:
     for group in p.groups:
         if group.program != prog.index:
             continue
+        own = {r: _starts_of(p, prog, r) for r in group.members} if len(group.members) > 1 else {}
         for occs in _by_period(p, group.index):
             days = sorted({s // spd for o in occs for s in p.occurrences[o].starts})
             need = len(occs)
             if not days or len(days) >= need:
                 continue
-            shown = _names([f"{DAY_NAMES[(p.clock.start.weekday() + d) % 7]} "
-                           f"{p.clock.start + dt.timedelta(days=d)}" for d in days])  # fmt: skip
             ids = [p.residents[r].id for r in group.members]
             who = ids[0] if prog.one_each else f"group {group.name} ({_names(ids, 8)})"
+            # A group's days are a finding about the groups formed, which the solve can form
+            # again; only a resident's own days block whatever the groups.
+            lo, hi = p.occurrences[occs[0]].lo, p.occurrences[occs[0]].hi
+            for r, starts in own.items():
+                mine = sorted({int(s) // spd for s in np.flatnonzero(starts[lo:hi]) + lo})
+                if mine and len(mine) < need:
+                    who, days, blocking = (
+                        f"{p.residents[r].label} ({p.residents[r].id})",
+                        mine,
+                        True,
+                    )
+                    break
+            else:
+                blocking = not own
+            shown = _names([f"{DAY_NAMES[(p.clock.start.weekday() + d) % 7]} "
+                           f"{p.clock.start + dt.timedelta(days=d)}" for d in days])  # fmt: skip
             findings.append(
                 Finding(
                     f"{prog.label}: {who} can meet on only {len(days)} day(s) in the period "
-                    f"from {p.clock.date_of(p.occurrences[occs[0]].lo)} ({shown}), but its "
-                    f"{need} sessions must fall on different days.",
-                    True,
+                    f"from {p.clock.date_of(lo)} ({shown}), but its "
+                    f"{need} sessions must fall on different days"
+                    + (
+                        "."
+                        if blocking
+                        else " (as the groups are formed before solving; the "
+                        "solve forms groups again where sessions are left out)."
+                    ),
+                    blocking,
                     prog.id,
                     fix="free another day for them (their commitments, or the facilitators' "
                     f"hours), or set same_day_allowed: yes on {prog.id}.",
@@ -114,6 +135,12 @@ def _different_days(p: Problem, prog: ProgramInfo) -> list[Finding]:
             )
             break
     return findings
+
+
+def _starts_of(p: Problem, prog: ProgramInfo, r: int) -> np.ndarray:
+    """Where resident ``r`` alone could start a session of ``prog`` (flat)."""
+    base = _program_mask(p, prog, p.residents[r].house, 2)
+    return starts_where_free(base & p.residents[r].free, prog.duration).reshape(-1)
 
 
 def _by_period(p: Problem, group: int) -> list[list[int]]:
@@ -287,12 +314,13 @@ def _common_time(p: Problem, prog: ProgramInfo) -> list[Finding]:
         if len(apart) <= most:
             continue
         names = [f"{p.residents[members[i]].label} ({p.residents[members[i]].id})" for i in apart]
+        # Not blocking: the solve forms more (spare) groups where sessions are left out.
         findings.append(
             Finding(
                 f"{prog.label}: {_names(names, 6)} share no time when it can run, so each needs "
-                f"a group of their own: {len(apart)} groups, but at most {most} can be "
-                "formed.",
-                True,
+                f"a group of their own: {len(apart)} groups, more than the fewest that fit "
+                "(each spare group costs the goal extra_group).",
+                False,
                 prog.id,
                 tuple(p.residents[members[i]].id for i in apart),
                 fix="free a common time for some of them (e.g. an evening session), or run it "
@@ -414,8 +442,18 @@ def _static_occurrences(p: Problem, known: list[Finding]) -> list[Finding]:
         if (prog.index, reason) in seen:
             continue
         seen.add((prog.index, reason))
-        findings.append(Finding(f"{prog.label} ({series.id}): {reason}.", True, prog.id))
+        # "its residents share no time" is about the groups formed: it blocks only a group
+        # that cannot be split (one resident, or residents to be kept together).
+        blocking = "residents share no free" not in reason or fixed_group(p, group.index)
+        findings.append(Finding(f"{prog.label} ({series.id}): {reason}.", blocking, prog.id))
     return findings
+
+
+def fixed_group(p: Problem, g: int) -> bool:
+    """Whether no re-grouping can change who is in group ``g`` with whom."""
+    members = {p.residents[r].id for r in p.groups[g].members}
+    together = p.scenario.grouping.together
+    return len(members) == 1 or any(members <= set(ids) for ids in together)
 
 
 def _warnings(p: Problem) -> list[Finding]:

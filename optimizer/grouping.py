@@ -70,7 +70,8 @@ def form_groups(
                 groups = sorted((sorted(g) for g in other if g), key=lambda g: g[0])
                 short = sum(not enough(joined_all(g, starts)) for g in groups)
     if short and span and days:
-        exact = by_model(members, starts, needed, limit, together, apart, span, days, day_slots)
+        exact = by_model(members, starts, needed, limit, together, apart, span, days, day_slots,
+                         hint=groups)  # fmt: skip
         if exact is not None and sum(not enough(joined_all(g, starts)) for g in exact) < short:
             groups = exact
     return groups
@@ -87,6 +88,7 @@ def by_model(
     days: int,
     day_slots: int,
     extra: int = 2,
+    hint: Sequence[Sequence[int]] = (),
 ) -> list[list[int]] | None:
     """The partition of :mod:`optimizer.partition` (``needed`` to ``needed + extra`` groups,
     each meeting on ``days`` days of the period), sorted as the constructive one is."""
@@ -95,7 +97,7 @@ def by_model(
     units = _units(members, together)
     free = [weekly(joined_all(u, starts), span) for u in units]
     found = partition(units, free, needed, extra, limit, days, day_slots, _foes(apart),
-                      SIZE_TOLERANCE)  # fmt: skip
+                      SIZE_TOLERANCE, hint)  # fmt: skip
     if found is None:
         return None
     return sorted((sorted(g) for g in found if g), key=lambda g: g[0])

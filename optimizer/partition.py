@@ -25,7 +25,7 @@ from ortools.sat.python import cp_model
 Starts = NDArray[np.bool_]
 
 SHORT, EXTRA, TIGHT = 10_000, 100, 10  # weights, in that order
-DETERMINISTIC_SECONDS = 2.0
+DETERMINISTIC_SECONDS = 0.5
 
 
 def weekly(flat: Starts, span: int) -> Starts:
@@ -64,9 +64,11 @@ def partition(
     slots_per_day: int,
     foes: dict[int, set[int]],
     tolerance: int,
+    hint: Sequence[Sequence[int]] = (),
 ) -> list[list[int]] | None:
     """Units (lists of residents) into ``needed`` to ``needed + extra`` groups; ``free[i]`` is
-    unit ``i``'s weekly free offsets. None when the model finds no partition in time."""
+    unit ``i``'s weekly free offsets; ``hint`` a partition of the residents to start from.
+    None when the model finds no partition in time."""
     n = len(units)
     if n == 0:
         return []
@@ -130,6 +132,7 @@ def partition(
         m.add(days >= (days_needed + 1) * used[g]).only_enforce_if(~tight)
         tight_terms.append(tight)
     m.minimize(SHORT * sum(short_terms) + EXTRA * sum(used) + TIGHT * sum(tight_terms))
+    _hint(m, x, units, hint, k)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = DETERMINISTIC_SECONDS
@@ -141,3 +144,25 @@ def partition(
         if solver.value(lit):
             groups[g] += list(units[u])
     return [sorted(g) for g in groups if g]
+
+
+def _hint(
+    m: cp_model.CpModel,
+    x: dict[tuple[int, int], cp_model.IntVar],
+    units: Sequence[Sequence[int]],
+    hint: Sequence[Sequence[int]],
+    k: int,
+) -> None:
+    """Hint the partition ``hint`` (groups renumbered in order of their first unit, as the
+    symmetry breaking of ``x`` wants); nothing when it does not fit ``k`` groups."""
+    where = {r: g for g, members in enumerate(hint) for r in members}
+    order: dict[int, int] = {}
+    for u, unit in enumerate(units):
+        g = where.get(unit[0])
+        if g is None:
+            return
+        order.setdefault(g, len(order))
+        if (u, order[g]) not in x or order[g] >= k:
+            return
+    for (u, g), lit in x.items():
+        m.add_hint(lit, int(order[where[units[u][0]]] == g))

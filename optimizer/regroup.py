@@ -141,7 +141,8 @@ def _proposal(
     span = prog.period_weeks * p.clock.week_slots
     return by_model(members, starts, max(1, needed), groups[0].max_size, together, apart, span,
                     days_needed(prog), p.clock.slots_per_day,
-                    extra=0 if fewest else len(groups) - needed + 2)  # fmt: skip
+                    extra=0 if fewest else len(groups) - needed + 2,
+                    hint=[list(g.members) for g in groups])  # fmt: skip
 
 
 def _seed(old: Problem, a: Assignment, new: Problem, changed: int) -> Assignment:

@@ -77,7 +77,7 @@ CASES = {
             programs=[dict(GROUP, frequency="once a week")],
             grouping={"together": [["R01", "R02", "R03"]]},
         ),
-        ["Group Therapy", "Jordan P. (R01)", "Alex M. (R02)", "Casey L. (R03)", "share no time"],
+        ["Group Therapy", "its 3 residents share no free 1 hour"],
     ),
     "resident with no free time": (
         tiny(

@@ -73,6 +73,10 @@ def test_residents_without_common_time_get_groups_of_their_own(load):
     problem = build_problem(load(data))
     assert len(problem.groups) == 3
     assert unplaced(problem, construct(problem)) == 0
+    # and check does not call it impossible: only groups that cannot be split would block
+    from optimizer.diagnose import check_capacity
+
+    assert not [f for f in check_capacity(problem) if f.blocking]
 
 
 def _home_of_fourteen(busy: list[list[str]]) -> dict:
