@@ -271,16 +271,18 @@ def _varied_rooms(rng: random.Random, sizes: list[int],
 def _clinicians(rng: random.Random, residents: list[dict[str, Any]], sizes: list[int],
                 trauma: bool) -> int:  # fmt: skip
     """1-4 drawn, more when the home's group therapy and trauma group need them (with some
-    slack, a little less in tight homes); one only when one can lead everything."""
+    slack, a little less in tight homes); one only when one can lead everything. Each house
+    counts one group more than the fewest: the core forms smaller groups and a spare one."""
     hours = 0.0
     start = 0
     for size in sizes:
         tracked = sum("tracks" in r for r in residents[start : start + size])
-        hours += 3 * math.ceil(size / 12) + (1.5 * math.ceil(tracked / 10) if trauma else 0)
+        hours += 3 * (math.ceil(size / 12) + 1)
+        hours += 1.5 * (math.ceil(tracked / 10) + 1) if trauma and tracked else 0
         start += size
     slack = rng.choice((0.55, 0.65, 0.75, 0.85))
     drawn = rng.randint(1, 4)
-    if drawn == 1 and len(sizes) == 1 and hours <= SOLO_CLINICIAN["max"] * slack:
+    if drawn == 1 and len(sizes) == 1 and hours <= SOLO_CLINICIAN["max"] * 0.75:
         return 1
     return max(drawn, 2, math.ceil(hours / (CLINICIAN_HOURS * slack)))
 
