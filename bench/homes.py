@@ -75,7 +75,6 @@ class _Calendar:
     """The plan's dates: where dated busy blocks, absences and holidays can fall."""
 
     def __init__(self, start: dt.date, weeks: int, closed: list[dict[str, str]]):
-        self.start, self.weeks = start, weeks
         shut = {c["when"] for c in closed if len(c["when"]) == 10}  # whole dated days
         days = (start + dt.timedelta(days=d) for d in range(weeks * 7))
         self.open_dates = [d for d in days if d.weekday() < 6 and d.isoformat() not in shut]
