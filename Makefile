@@ -7,7 +7,7 @@ SCENARIO ?= scenarios/mission-recovery.yaml
 PLANS ?= scenarios/mission-recovery/plans/*.yaml
 ARGS ?=
 
-.PHONY: solve check compare test test-all lint format fuzz bench clean
+.PHONY: solve check compare test test-all lint format fuzz bench bench-sweep clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -41,6 +41,11 @@ test-all: $(VENV)/.installed
 # Options go in ARGS, e.g. `make bench ARGS="S M --time-limit 30"`.
 bench: $(VENV)/.installed
 	$(PY) -m bench.run $(ARGS)
+
+# 40 varied generated homes (bench/homes.py), each complete or with a proven reason; exit 1 if
+# not. Results in bench/results/sweep-*.csv; e.g. `make bench-sweep ARGS="--only 7 12 --fourteen"`.
+bench-sweep: $(VENV)/.installed
+	$(PY) -m bench.sweep $(ARGS)
 
 # Property-based and hostile-input tests with many more generated scenarios (FUZZ_EXAMPLES
 # per property, default 300; several minutes). `make test` runs a few of each.

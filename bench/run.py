@@ -333,20 +333,20 @@ def judge(row: dict[str, Any]) -> None:
         row["coverage_met"] = cov >= min(COVERAGE_TARGET, ceiling)
 
 
-def append_csv(path: Path, rows: list[dict[str, Any]]) -> Path:
+def append_csv(path: Path, rows: list[dict[str, Any]], columns: tuple[str, ...] = COLUMNS) -> Path:
     """Append rows; a file with other columns is left alone and a sibling file is used."""
     candidate = path
     n = 2
     while candidate.exists():
         with candidate.open(newline="", encoding="utf-8") as f:
             header = next(csv.reader(f), [])
-        if tuple(header) == COLUMNS:
+        if tuple(header) == columns:
             break
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
         n += 1
     new = not candidate.exists()
     with candidate.open("a", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerows(rows)
