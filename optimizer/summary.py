@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .cover import cover_ceiling
 from .problem import Problem
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .score import GoalScore
@@ -58,6 +59,10 @@ def scenario_hash(path: Path) -> Digest:
     return combined, listed
 
 
+def _percent(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 2) if whole else 100.0
+
+
 def status_word(result: Result) -> str:
     if result.timetable is None:
         return "no timetable"
@@ -94,6 +99,7 @@ class Coverage:
     open_hours: float
     covered_hours: float
     uncovered: list[Window]
+    ceiling_percent: float | None = None  # the most any rota could cover (staff availability)
 
 
 @dataclass
@@ -216,6 +222,7 @@ def build_summary(
     moved = (
         card["same_time_every_week"].offenders if card and "same_time_every_week" in card else []
     )
+    ceiling = cover_ceiling(problem)
     coverage = [
         Coverage(
             c.program,
@@ -226,6 +233,7 @@ def build_summary(
                 Window(d.isoformat(), format_minutes(a), format_minutes(b))
                 for d, a, b in c.uncovered
             ],
+            _percent(*ceiling[c.program]) if c.program in ceiling else None,
         )
         for c in (report.coverage if report else [])
     ]
@@ -301,6 +309,8 @@ def summary_text(summary: Summary, folder: Path | None) -> str:
         if s.sessions_missing else ""))  # fmt: skip
     for c in s.on_call_coverage:
         text = f"On call:   {c.program}: {c.percent:.1f} % of opening hours covered"
+        if c.ceiling_percent is not None and c.ceiling_percent < 100:
+            text += f" (at most {c.ceiling_percent:.1f} % possible: staff availability)"
         if c.uncovered:
             longest = max(c.uncovered, key=Window.minutes)
             text += f", {len(c.uncovered)} gap(s), e.g. {longest.text()}"
@@ -308,6 +318,8 @@ def summary_text(summary: Summary, folder: Path | None) -> str:
     if s.objective is not None:
         gap_text = f", gap {s.gap * 100:.1f} %" if s.gap is not None else ""
         best = f"; best possible {s.best_bound:,.0f}{gap_text}" if s.best_bound is not None else ""
+        if s.gap is not None and s.gap > 0.5:  # a bound this far off proves little
+            best = f"; the solver's lower bound, {s.best_bound:,.0f}, proves little here"
         lines.append(f"Score:     {s.objective:,.0f} (lower is better{best})")
     first = s.first_timetable_seconds
     first_text = f"; first timetable after {first:.1f} s" if first is not None else ""

@@ -261,3 +261,24 @@ def test_the_summary_says_why_the_search_stopped(write_scenario, tmp_path, capsy
     summary = json.loads((out_dir / "summary.json").read_text())
     assert summary["stopped_by"] == "proven best"
     assert summary["solve_seconds"] < 30
+
+
+def test_on_call_cover_is_reported_against_what_availability_allows(write_scenario, tmp_path):
+    """The only peer works mornings: the rota can cover half the opening hours, and the
+    summary says that this is the most possible, not a failing of the search."""
+    import json
+
+    crisis = {"id": "crisis", "name": "Crisis", "frequency": "as needed",
+              "duration": "30 minutes", "facilitator": "peer"}  # fmt: skip
+    data = tiny(
+        staff=[
+            {"id": "rivera", "name": "Dr. Ana Rivera", "roles": ["clinician"]},
+            {"id": "peer-1", "name": "Sam Peer", "roles": ["peer"], "available": "Mon-Fri 9-13"},
+        ],
+        programs=[crisis],
+    )
+    out_dir = tmp_path / "run"
+    main(["solve", str(write_scenario(data)), "--out", str(out_dir), "--time-limit", "5"])
+    (cov,) = json.loads((out_dir / "summary.json").read_text())["on_call_coverage"]
+    assert cov["ceiling_percent"] == 50.0
+    assert cov["percent"] == 50.0
