@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..definitions import needs_different_days
 from .context import Context, domain_of_mask
 from .days import day_of, siblings
 
@@ -50,8 +51,8 @@ def add_spread_days(ctx: Context) -> None:
         return
     for (g, _period), occs in siblings(ctx).items():
         target = p.spread_target(p.groups[g].program)
-        same_day = p.programs[p.groups[g].program].same_day_allowed
-        if len(occs) < 2 or (target <= 1 and not same_day):  # different days already hold
+        apart = needs_different_days(p.programs[p.groups[g].program])
+        if len(occs) < 2 or (target <= 1 and apart):  # different days already hold
             continue
         for a, b in combinations(occs, 2):
             key = ("close", p.occurrences[a].series, p.occurrences[b].series)
