@@ -3,12 +3,18 @@ take each rule from one definition (:mod:`optimizer.definitions`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from optimizer.assemble import cover_unmet
 from optimizer.construct import construct
+from optimizer.definitions import cover_required
 from optimizer.problem import build_problem
 from optimizer.scenario import Scenario
+from optimizer.score import score_card
+from optimizer.timetable import OnCallShift, Timetable
+from optimizer.validate import validate
 
 from .conftest import TINY, tiny
 
@@ -24,3 +30,39 @@ def test_constructor_lets_sessions_share_a_day_when_allowed_issue_20(load: Load)
     assert len(construct(problem).sessions) == len(problem.occurrences) == 3
     apart = build_problem(load(tiny(calendar=MONDAY_ONLY)))
     assert len(construct(apart).sessions) == 1
+
+
+HALF_HOURS: dict[str, Any] = {
+    "name": "Cover rounding",
+    "calendar": {"start": "2026-12-07", "weeks": 1, "open": "Mon 09:00-11:00"},
+    "rooms": [{"id": "office", "capacity": 2}],
+    "staff": [{"id": "n1", "roles": ["nurse"]}],
+    "residents": [{"id": "R01"}],
+    "programs": [
+        {
+            "id": "crisis",
+            "frequency": "as needed",
+            "duration": "15 minutes",
+            "facilitator": "nurse",
+            "cover": "50.1 %",
+        }
+    ],
+}
+MON = dt.date(2026, 12, 7)
+
+
+def test_required_cover_is_rounded_one_way_issue_20(load: Load) -> None:
+    """50.1 % of 8 slots asks for 5 covered slots. The score card counted 4 (it truncated
+    the share times the slots before rounding up) while the validator and the model asked
+    for 5; with 4 covered, the cover is 1 slot short everywhere now."""
+    scenario = load(HALF_HOURS)
+    assert scenario.programs[0].cover is not None
+    assert cover_required(scenario.programs[0].cover, 8) == 5
+    rota = [OnCallShift(MON, 9 * 60, 10 * 60, "crisis", "n1")]
+    assert validate(scenario, Timetable(on_call=rota)).rules() == {"on_call_cover"}
+    problem = build_problem(scenario)
+    [row] = cover_unmet(problem, {b.index: 0 for b in problem.on_call_blocks[:4]})
+    reported = Timetable(on_call=rota, unmet=[row])
+    report = validate(scenario, reported)
+    assert report.ok, report.summary()
+    assert score_card(scenario, reported, report)["on_call_cover"].count == 1

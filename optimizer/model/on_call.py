@@ -6,12 +6,12 @@ available candidates), ``on_call_overlap`` (at most one per block)."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
-import numpy as np
 from ortools.sat.python import cp_model
 
+from ..cover import required_slots
+from ..definitions import cover_required
 from ..problem import Problem
 from .context import Context
 
@@ -40,17 +40,6 @@ def add_on_call(ctx: Context) -> None:
     _shift_lengths(ctx)
 
 
-def required_slots(p: Problem, program: int) -> np.ndarray:
-    """Flat mask of the slots a program's ``cover`` requires (empty when cover is a goal)."""
-    cover = p.scenario.programs[program].cover
-    if cover is None:
-        return np.zeros(p.clock.horizon, dtype=bool)
-    mask = p.open
-    if cover.windows:
-        mask = mask & p.clock.mask(list(cover.windows), widen=True)
-    return mask.reshape(-1)
-
-
 def _required_cover(ctx: Context) -> None:
     """Goal ``on_call_cover``: each required slot short of a program's ``cover`` (weighted as
     heavily as an unplaced session: the cover is demand, not a wish)."""
@@ -71,7 +60,7 @@ def _required_cover(ctx: Context) -> None:
             lits = [v.on_call[(block.index, s)] for s in block.candidates]
             if need and lits:
                 covered.append(need * sum(lits))
-        wanted = math.ceil(cover.percent * total / 100)
+        wanted = cover_required(cover, total)
         short = m.new_int_var(0, wanted, f"cover_short[{prog.id}]")
         m.add(short >= wanted - sum(covered))
         term.add(short)
