@@ -7,10 +7,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from ortools.sat.python import cp_model
+
 from optimizer.assemble import cover_unmet
 from optimizer.construct import construct
 from optimizer.definitions import cover_required
+from optimizer.model.builder import FAMILIES, build_model
 from optimizer.problem import build_problem
+from optimizer.rules import BY_ID, HARD, SOFT
 from optimizer.scenario import Scenario
 from optimizer.score import score_card
 from optimizer.timetable import OnCallShift, Timetable
@@ -66,3 +70,23 @@ def test_required_cover_is_rounded_one_way_issue_20(load: Load) -> None:
     report = validate(scenario, reported)
     assert report.ok, report.summary()
     assert score_card(scenario, reported, report)["on_call_cover"].count == 1
+
+
+def test_placement_drops_soft_terms_not_hard_rules_issue_20(load: Load) -> None:
+    """The tier comes from the catalogue: the on-call family was tagged soft as a whole, so a
+    placement model had no rota at all; now it keeps the family's hard rules (here: one person
+    on call at a time) and drops only the terms of goals the catalogue calls soft."""
+    nurses = [{"id": "n1", "roles": ["nurse"]}, {"id": "n2", "roles": ["nurse"]}]
+    crisis = dict(HALF_HOURS["programs"][0], cover="all")
+    problem = build_problem(load(dict(HALF_HOURS, staff=nurses, programs=[crisis])))
+    full = build_model(problem)
+    assert {"on_call_gap", "on_call_handover", "on_call_cover"} <= set(full.terms)
+    ctx = build_model(problem, placement=True)
+    assert set(ctx.terms) == {"unplaced_session", "on_call_cover"}
+    assert all(BY_ID[t].tier != SOFT for t in ctx.terms)
+    block = problem.on_call_blocks[0]
+    for s in block.candidates:
+        ctx.model.add(ctx.vars.on_call[(block.index, s)] == 1)
+    assert cp_model.CpSolver().solve(ctx.model) == cp_model.INFEASIBLE
+    families = {f.add.__name__: f.tiers for f in FAMILIES}
+    assert families["add_on_call"] == {HARD, SOFT} and families["add_changes"] == {SOFT}

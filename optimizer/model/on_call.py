@@ -1,8 +1,9 @@
 """Crisis counseling ("as needed") is an on-call rota: in each block of opening hours one
-qualified staff member who is available and in no session is on duty. Uncovered time costs the
-goal ``on_call_gap`` per slot, each handover ``on_call_handover``; on-call duty does not count
-toward weekly hours. Hard rules: ``on_call_role`` and ``on_call_available`` (only qualified,
-available candidates), ``on_call_overlap`` (at most one per block)."""
+qualified staff member who is available and in no session is on duty (the literals and duty
+intervals are made in :mod:`.variables`, for qualified, available candidates only). Uncovered
+time costs the goal ``on_call_gap`` per slot, each handover ``on_call_handover``; a required
+cover short costs ``on_call_cover``. Hard rules: ``on_call_overlap`` (at most one per block),
+``on_call_shift_length``."""
 
 from __future__ import annotations
 
@@ -21,16 +22,7 @@ def add_on_call(ctx: Context) -> None:
     term = ctx.term("on_call_gap")
     for block in p.on_call_blocks:
         length = block.end - block.start
-        lits = []
-        for s in block.candidates:
-            lit = m.new_bool_var(f"on_call[{block.index},{p.staff[s].id}]")
-            v.on_call[(block.index, s)] = lit
-            lits.append(lit)
-            v.staff_intervals.setdefault(s, []).append(
-                m.new_optional_fixed_size_interval_var(
-                    block.start, length, lit, f"duty[{block.index}]"
-                )
-            )
+        lits = [v.on_call[(block.index, s)] for s in block.candidates]
         if lits:
             m.add_at_most_one(lits)
         if term:
