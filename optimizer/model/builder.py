@@ -110,15 +110,17 @@ def build_model(
     *,
     placement: bool = False,
     plans: list[Plan] | None = None,
+    families: tuple[Family, ...] | None = None,
 ) -> Context:
     """The full model, or with ``placement`` only the hard rules and the demand to place
     sessions: every family adds its hard constraints, and no goal the catalogue calls soft
-    gets a term (see :meth:`Context.term`)."""
+    gets a term (see :meth:`Context.term`). ``families`` (default: all) builds a part of it;
+    the variables family must come first."""
     ctx = Context(problem, cp_model.CpModel(), goals or problem.scenario.goals)
     ctx.placement = placement
     if plans is not None:
         ctx.plans = plans
-    for family in FAMILIES:
+    for family in FAMILIES if families is None else families:
         family.add(ctx)
     # Each goal is a count, never negative: giving it its own variable with that bound lets
     # the solver prove optimality instead of chasing a bound computed term by term.

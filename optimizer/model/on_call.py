@@ -55,6 +55,7 @@ def _required_cover(ctx: Context) -> None:
         wanted = cover_required(cover, total)
         short = m.new_int_var(0, wanted, f"cover_short[{prog.id}]")
         m.add(short >= wanted - sum(covered))
+        ctx.cache[("cover_short", prog.index)] = short
         term.add(short)
 
 
