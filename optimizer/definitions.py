@@ -66,3 +66,13 @@ def cover_short(cover: Cover, scope: int, covered: int) -> int:
     """Slots a cover is short of when ``covered`` of its ``scope`` slots have someone on call
     (0: the cover is met)."""
     return max(0, cover_required(cover, scope) - covered)
+
+
+# -- waiting (goals ``resident_idle_gap`` and ``split_shift``) -----------------------------------
+
+
+def wait_limit(limit_minutes: int, slot: int) -> int:
+    """A wait beyond ``limit_minutes`` costs each whole slot beyond it: the limit in slots,
+    rounded up (35 minutes of 15-minute slots is 3; a wait of 60 minutes then costs 1)."""
+    return -(-limit_minutes // slot)
+

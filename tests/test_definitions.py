@@ -12,15 +12,16 @@ from ortools.sat.python import cp_model
 
 from optimizer.assemble import cover_unmet
 from optimizer.construct import construct
-from optimizer.definitions import cover_required
+from optimizer.definitions import cover_required, wait_limit
 from optimizer.model.builder import FAMILIES, build_model
 from optimizer.problem import build_problem
 from optimizer.rules import BY_ID, HARD, SOFT
 from optimizer.scenario import Scenario
 from optimizer.score import score_card
-from optimizer.timetable import OnCallShift, Timetable
+from optimizer.timetable import Booking, OnCallShift, Timetable
 from optimizer.validate import validate
 
+from .agreement import disagreements
 from .conftest import TINY, tiny
 
 Load = Callable[[dict[str, Any]], Scenario]
@@ -91,3 +92,49 @@ def test_placement_drops_soft_terms_not_hard_rules_issue_20(load: Load) -> None:
     assert cp_model.CpSolver().solve(ctx.model) == cp_model.INFEASIBLE
     families = {f.add.__name__: f.tiers for f in FAMILIES}
     assert families["add_on_call"] == {HARD, SOFT} and families["add_changes"] == {SOFT}
+
+
+def _priced(load: Load, data: dict[str, Any], bookings: list[Booking], goal: str) -> int:
+    """The goal's count on the score card, after the harness finds the model agrees."""
+    scenario = load(data)
+    timetable = Timetable(bookings)
+    assert disagreements(build_problem(scenario), timetable) == []
+    return score_card(scenario, timetable, validate(scenario, timetable))[goal].count
+
+
+TWO_LEADS = tiny(
+    staff=[{"id": "rivera", "roles": ["clinician"]}, {"id": "lee", "roles": ["clinician"]}],
+    programs=[dict(TINY["programs"][0], frequency="once a week"),
+              dict(TINY["programs"][0], id="trauma-group", frequency="once a week")],
+    goals={"split_shift": 1, "max_split_gap": "1 hour"},
+)  # fmt: skip
+
+
+def test_a_split_shift_counts_only_sessions_one_leads_issue_20(load: Load) -> None:
+    """The model took the times of every session a staff member could lead into their day:
+    rivera at 09:00 and lee at 15:00 made a split shift of 5 hours beyond the limit for each
+    of them. Neither has one."""
+    both = ("R01", "R02")
+    bookings = [
+        Booking(MON, 9 * 60, 10 * 60, "group-therapy", "group-therapy/A/1", "group-room",
+                ("rivera",), both),
+        Booking(MON, 15 * 60, 16 * 60, "trauma-group", "trauma-group/A/1", "group-room",
+                ("lee",), both),
+    ]  # fmt: skip
+    assert _priced(load, TWO_LEADS, bookings, "split_shift") == 0
+
+
+def test_a_wait_costs_each_whole_slot_beyond_the_limit_issue_20(load: Load) -> None:
+    """A limit of 35 minutes with 15-minute slots: a wait of 60 minutes is 25 minutes beyond
+    it, one whole slot for each of the two residents. The model rounded the limit down to 30
+    minutes and counted two slots each."""
+    data = dict(TWO_LEADS, goals={"resident_idle_gap": 1, "max_idle_gap": "35 minutes"})
+    both = ("R01", "R02")
+    bookings = [
+        Booking(MON, 9 * 60, 10 * 60, "group-therapy", "group-therapy/A/1", "group-room",
+                ("rivera",), both),
+        Booking(MON, 11 * 60, 12 * 60, "trauma-group", "trauma-group/A/1", "group-room",
+                ("rivera",), both),
+    ]  # fmt: skip
+    assert wait_limit(35, 15) == 3
+    assert _priced(load, data, bookings, "resident_idle_gap") == 2
