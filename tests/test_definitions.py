@@ -138,3 +138,21 @@ def test_a_wait_costs_each_whole_slot_beyond_the_limit_issue_20(load: Load) -> N
     ]  # fmt: skip
     assert wait_limit(35, 15) == 3
     assert _priced(load, data, bookings, "resident_idle_gap") == 2
+
+
+def test_a_spare_group_costs_only_when_it_meets_issue_20(load: Load) -> None:
+    """R03 shares no time with the others, so the model may form a spare group for her. It
+    counted that group as extra even with none of its sessions placed; the score card counts
+    groups that meet."""
+    busy = ["Mon 10:00-17:00", "Tue-Fri"]
+    data = tiny(
+        residents=[{"id": "R01", "busy": busy}, {"id": "R02", "busy": busy},
+                   {"id": "R03", "busy": "Mon 09:00-10:00"}],
+        programs=[dict(TINY["programs"][0], frequency="once a week", max_group_size=3)],
+    )  # fmt: skip
+    bookings = [Booking(MON, 9 * 60, 10 * 60, "group-therapy", "group-therapy/A/1", "group-room",
+                        ("rivera",), ("R01", "R02"))]  # fmt: skip
+    assert _priced(load, data, bookings, "extra_group") == 0
+    spare = Booking(MON, 10 * 60, 11 * 60, "group-therapy", "group-therapy/B/1", "group-room",
+                    ("rivera",), ("R03",))  # fmt: skip
+    assert _priced(load, data, [*bookings, spare], "extra_group") == 1
