@@ -481,7 +481,7 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
         return builder.build_model(problem, placement=placement)
 
     original = builder.FAMILIES
-    builder.FAMILIES = tuple(builder.Family(f.ids, f.tier, timed(f.name, f.add)) for f in original)
+    builder.FAMILIES = tuple(builder.Family(f.ids, timed(f.name, f.add)) for f in original)
     path = write(size, seed)
     plain: dict[str, float] = {}
     profiled: dict[str, float] = {}

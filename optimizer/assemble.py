@@ -13,7 +13,8 @@ import datetime as dt
 import numpy as np
 
 from .construct import Assignment
-from .model.on_call import required_slots
+from .cover import required_slots
+from .definitions import cover_short
 from .problem import Problem, slot_runs
 from .scenario.phrases import DAY_NAMES, format_minutes
 from .timetable import Booking, OnCallShift, Timetable, Unmet
@@ -87,7 +88,7 @@ def cover_unmet(p: Problem, on_duty: dict[int, int]) -> list[Unmet]:
             if block.program == prog.index and block.index in on_duty:
                 covered[block.start : block.end] = True
         total, gap = int(required.sum()), required & ~covered
-        if not total or (total - int(gap.sum())) * 100 >= cover.percent * total:
+        if not cover_short(cover, total, total - int(gap.sum())):
             continue
         words = []
         for a, b in slot_runs(gap):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from .definitions import needs_different_days
 from .model.template import Masks, Plan, plan_all
 from .problem import Problem
 from .rota import greedy_rota
@@ -203,11 +204,12 @@ class _Builder:
             members_busy |= self.res_busy[r]
         members_free = _free_starts(members_busy, dur)
         offsets_day = np.arange(span) // spd
+        apart = needs_different_days(p.programs[series.program])
         base_ok = []
         for occ in occs:
             ok = _slice(members_free, occ.lo, span, False)
             taken = self.days.get((group.index, occ.period), set())
-            if taken:
+            if taken and apart:
                 ok &= ~np.isin(occ.lo // spd + offsets_day, list(taken))
             base_ok.append(ok)
         risk = self._risk_all(dur)
@@ -351,7 +353,7 @@ class _Builder:
             members_busy |= self.res_busy[r]
         ok = _free_starts(members_busy, dur)[starts]
         taken = self.days.get((group.index, occ.period), set())
-        if taken:
+        if taken and needs_different_days(prog):
             ok &= ~np.isin(starts // spd, list(taken))
         best: tuple[float, int, int, int] | None = None
         for st in p.staff_candidates(prog, group.house):

@@ -16,14 +16,31 @@ findings: blocking when the program's ``cover`` requires those hours, else warni
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
+from .definitions import cover_hours, cover_required
 from .findings import Finding, dated_ranges, hours, names, span, who
 from .problem import Mask, Problem, ProgramInfo, slot_runs
 from .scenario.phrases import DAY_NAMES
 from .scenario.schema import Cover
+
+
+def required_slots(p: Problem, program: int) -> np.ndarray:
+    """Flat mask of the slots a program's ``cover`` requires (none when cover is a goal), as
+    :func:`optimizer.definitions.cover_hours` says, on the problem's opening hours."""
+    out = np.zeros(p.clock.horizon, dtype=bool)
+    cover = p.scenario.programs[program].cover
+    if cover is None:
+        return out
+    spd, slot = p.clock.slots_per_day, p.clock.slot_minutes
+    for d in range(p.clock.days):
+        hours = [(a * slot, b * slot) for a, b in slot_runs(p.open[d])]
+        for a, b in cover_hours(cover, p.clock.start + dt.timedelta(days=d), hours, slot):
+            out[d * spd + a // slot : d * spd + b // slot] = True
+    return out
 
 
 def cover_ceiling(p: Problem) -> dict[str, tuple[int, int]]:
@@ -63,12 +80,7 @@ def _rota(p: Problem, prog: ProgramInfo) -> _Rota:
         anyone |= p.staff[s].available
     cover = p.scenario.programs[prog.index].cover
     open_mask = open_.reshape(shape)
-    if cover is None:
-        required = p.clock.empty()
-    elif cover.windows:
-        required = open_mask & p.clock.mask(list(cover.windows), widen=True)
-    else:
-        required = open_mask.copy()
+    required = open_mask & required_slots(p, prog.index).reshape(shape)
     return _Rota(prog, cover, open_mask, anyone & open_mask, coverable.reshape(shape), required)
 
 
@@ -238,9 +250,9 @@ def _share(p: Problem, rota: _Rota, taken: Mask) -> list[Finding]:
         return []
     scope = int(rota.required.sum())
     reachable = int((rota.required & rota.coverable & ~taken).sum())
-    if not scope or reachable * 100 >= cover.percent * scope:
+    short = cover_required(cover, scope) - reachable
+    if not scope or short <= 0:
         return []
-    short = -(-(cover.percent * scope - reachable * 100) // 100)
     return [
         Finding(
             f"{rota.prog.label} must have someone on call {cover.percent:g} % of "

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from .definitions import needs_different_days
 from .grouping import fewest_groups, form_groups, group_size_limit, joined_all
 from .problem import (
     Clock,
@@ -204,7 +205,7 @@ class DemandBuilder:
             by_day = np.asarray(common.reshape(-1, spd).any(axis=1))
             for period in prog.periods:
                 days = by_day[period.first_week * week_days : period.end_week * week_days]
-                need = 1 if prog.same_day_allowed else period.count
+                need = period.count if needs_different_days(prog) else 1
                 if int(days.sum()) < need:
                     return False
             return True

@@ -25,6 +25,7 @@ from collections import defaultdict
 import numpy as np
 
 from .cover import cover_findings
+from .definitions import needs_different_days
 from .findings import Finding
 from .findings import hours as _hours
 from .findings import names as _names
@@ -85,7 +86,7 @@ def check_capacity(p: Problem) -> list[Finding]:
 def _different_days(p: Problem, prog: ProgramInfo) -> list[Finding]:
     """Rule ``different_days``: a group meeting several times a period needs as many days on
     which it can meet (facilitator, room and every member free, the home open)."""
-    if prog.same_day_allowed or prog.times < 2:
+    if not needs_different_days(prog) or prog.times < 2:
         return []
     findings = []
     spd = p.clock.slots_per_day

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .definitions import wait_limit
 from .scenario.phrases import DAY_NAMES
 from .scenario.schema import Scenario
 from .timetable import Timetable
@@ -35,7 +36,7 @@ def _waits(days: dict[tuple[str, dt.date], list[tuple[int, int]]], limit: int, s
         first, last = min(a for a, _ in spans), max(b for _, b in spans)
         busy = sum(b - a for a, b in spans)
         waited = last - first - busy
-        excess = max(0, (waited - limit) // slot)
+        excess = max(0, waited // slot - wait_limit(limit, slot))
         if excess:
             out.append(Wait(who, date, waited, excess))
     return out

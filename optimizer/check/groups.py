@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import combinations
 
+from ..definitions import needs_different_days
 from ..timetable import Booking
 from .text import and_, day, split_session, when
 from .view import MAKE_ROOM, View
@@ -92,7 +93,7 @@ def different_days(v: View) -> Iterator[str]:
     groups = _by_period(v, lambda b: b.session.rsplit("/", 1)[0])
     for (group, _period), found in groups.items():
         prog = v.programs[found[0].program]
-        if prog.same_day_allowed:
+        if not needs_different_days(prog):
             continue
         for a, b in combinations(sorted(found), 2):
             if a.date == b.date and a.session != b.session:

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
+from ..definitions import cover_hours, cover_short
 from ..scenario.schema import Program
 from ..timetable import OnCallShift
 from .results import CoverageReport
@@ -77,16 +78,10 @@ def on_call_overlap(v: View) -> Iterator[str]:
 
 
 def cover_scope(v: View, prog: Program, date: dt.date) -> list[Interval]:
-    """The opening hours on ``date`` that a required cover asks for (its windows widened
-    to whole slots: a requirement is met only when the whole slot is covered)."""
+    """The opening hours on ``date`` that a required cover asks for
+    (:func:`optimizer.definitions.cover_hours`)."""
     hours = v.open_on(date)
-    if prog.cover is None or not prog.cover.windows:
-        return hours
-    s = v.slot
-    wanted = [
-        (w.start // s * s, -(-w.end // s) * s) for w in prog.cover.windows if w.applies_on(date)
-    ]
-    return intersect(hours, merge(wanted))
+    return hours if prog.cover is None else cover_hours(prog.cover, date, hours, v.slot)
 
 
 def on_call_cover(v: View) -> Iterator[str]:
@@ -95,28 +90,33 @@ def on_call_cover(v: View) -> Iterator[str]:
         yield from _cover(v, v.programs[report.program], report)
 
 
+def _missing(v: View, prog: Program, report: CoverageReport):
+    """(slots a required cover asks for, the uncovered stretches of them, uncovered slots)."""
+    gaps: dict[dt.date, list[Interval]] = defaultdict(list)
+    for date, a, b in report.uncovered:
+        gaps[date].append((a, b))
+    scope = 0
+    missing: list[tuple[dt.date, int, int]] = []
+    for date in v.days():
+        hours = cover_scope(v, prog, date)
+        scope += length(hours) // v.slot
+        missing += [(date, a, b) for a, b in intersect(hours, gaps.get(date, []))]
+    return scope, missing, sum(b - a for _, a, b in missing) // v.slot
+
+
 def _cover(v: View, prog: Program, report: CoverageReport) -> Iterator[str]:
     cover = prog.cover
     if cover is None or any(u.program == prog.id for u in v.timetable.unmet):
         return  # met, or reported as unmet demand (the solve could not reach it)
-    gaps: dict[dt.date, list[Interval]] = defaultdict(list)
-    for date, a, b in report.uncovered:
-        gaps[date].append((a, b))
-    scope_minutes = 0
-    missing: list[tuple[dt.date, int, int]] = []
-    for date in v.days():
-        scope = cover_scope(v, prog, date)
-        scope_minutes += length(scope)
-        missing += [(date, a, b) for a, b in intersect(scope, gaps.get(date, []))]
-    uncovered = sum(b - a for _, a, b in missing)
-    if not missing or (scope_minutes - uncovered) * 100 >= cover.percent * scope_minutes:
+    scope, missing, uncovered = _missing(v, prog, report)
+    if not cover_short(cover, scope, scope - uncovered):
         return
     what = f"{prog.id} must have someone on call (cover: {cover.text})"
     if cover.percent >= 100:
         for date, a, b in missing:
             yield f"{what}, but no one is on call {when(date, a, b)}."
         return
-    share = 100 * (scope_minutes - uncovered) / scope_minutes
+    share = 100 * (scope - uncovered) / scope
     shown = [when(*m) for m in missing[:5]]
     if len(missing) > 5:
         shown.append(f"{len(missing) - 5} more")
@@ -158,13 +158,5 @@ def cover_short_slots(v: View, prog: Program) -> int:
     report = next((r for r in v.coverage if r.program == prog.id), None)
     if cover is None or report is None:
         return 0
-    gaps: dict[dt.date, list[Interval]] = defaultdict(list)
-    for date, a, b in report.uncovered:
-        gaps[date].append((a, b))
-    scope, missing = 0, 0
-    for date in v.days():
-        hours = cover_scope(v, prog, date)
-        scope += length(hours) // v.slot
-        missing += sum(b - a for a, b in intersect(hours, gaps.get(date, []))) // v.slot
-    wanted = -(-int(cover.percent * scope) // 100)
-    return max(0, wanted - (scope - missing))
+    scope, _, uncovered = _missing(v, prog, report)
+    return cover_short(cover, scope, scope - uncovered)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from ..problem import Problem
+from ..rules import BY_ID
 from ..rules import name as rule_name
 from ..scenario.schema import Goals
 from .availability import add_availability
@@ -35,13 +36,13 @@ from .staff import add_staff_rules
 from .template import Plan
 from .variables import add_variables
 
-HARD, DEMAND, SOFT = "hard", "demand", "soft"
-
 
 @dataclass(frozen=True)
 class Family:
-    ids: tuple[str, ...]  # the rules and goals it states, by id in :mod:`optimizer.rules`
-    tier: str  # HARD rules, the DEMAND to place sessions (first), or SOFT goals
+    """A rule family: the rules and goals it states (ids in :mod:`optimizer.rules`, whose
+    catalogue alone gives each its tier) and the function that adds them to a model."""
+
+    ids: tuple[str, ...]
     add: Callable[[Context], None]
 
     @property
@@ -49,26 +50,29 @@ class Family:
         """The plain words of its first rule, from the catalogue."""
         return rule_name(self.ids[0])
 
+    @property
+    def tiers(self) -> frozenset[str]:
+        return frozenset(BY_ID[i].tier for i in self.ids)
+
 
 # Rules the timetable's form and its groups guarantee: variables exist only for the groups
 # formed before the model (optimizer.grouping), at their program's length, on the slot grid
-# inside the plan, one occurrence per session and period.
+# inside the plan, one occurrence per session and period; on call only for qualified staff
+# available for the whole block.
 _BY_CONSTRUCTION = (
     "session_time", "horizon", "slot", "duration", "program_unknown", "session_program",
     "room_unknown", "staff_unknown", "resident_unknown", "on_call_booking", "on_call_program",
     "not_attendee", "no_residents", "one_on_one", "too_many", "group_size", "balanced_groups",
-    "group_stable", "together", "apart",
+    "group_stable", "together", "apart", "on_call_role", "on_call_available",
 )  # fmt: skip
 
 
-# Order matters only where a family reads what an earlier one made: variables first, and the
-# on-call rota before the staff no-overlap rule that its shifts join.
+# Order matters only where a family reads what an earlier one made: variables first.
 FAMILIES: tuple[Family, ...] = (
-    Family(_BY_CONSTRUCTION, HARD, add_variables),
-    Family(("one_facilitator", "facilitator_role", "house"), HARD, add_facilitator_rules),
+    Family(_BY_CONSTRUCTION, add_variables),
+    Family(("one_facilitator", "facilitator_role", "house"), add_facilitator_rules),
     Family(
         ("opening_hours", "facilitator_available", "room_available", "resident_busy"),
-        HARD,
         add_availability,
     ),
     Family(
@@ -77,29 +81,26 @@ FAMILIES: tuple[Family, ...] = (
             "on_call_handover",
             "on_call_cover",
             "on_call_shift_length",
-            "on_call_role",
-            "on_call_available",
             "on_call_overlap",
         ),
-        SOFT,
         add_on_call,
     ),
-    Family(("room_double_booked", "room_features", "room_capacity", "house"), HARD, add_room_rules),
-    Family(("facilitator_double_booked", "weekly_hours"), HARD, add_staff_rules),
-    Family(("resident_double_booked",), HARD, add_resident_rules),
-    Family(("different_days",), HARD, add_different_days),
-    Family(("moves_need_a_reason", "same_time_every_week"), HARD, add_recurrence),
-    Family(("unplaced_session",), DEMAND, add_unplaced),
-    Family(("extra_group",), SOFT, add_extra_groups),
-    Family(("spread_days",), SOFT, add_spread_days),
-    Family(("same_facilitator",), SOFT, add_same_facilitator),
-    Family(("late_evening",), SOFT, add_late_evening),
-    Family(("staff_preferences",), SOFT, add_staff_preferences),
-    Family(("resident_daily_load",), SOFT, add_resident_daily_load),
-    Family(("fair_load",), SOFT, add_fair_load),
-    Family(("resident_idle_gap",), SOFT, add_idle_gaps),
-    Family(("split_shift",), SOFT, add_split_shifts),
-    Family(("replan_change",), HARD, add_changes),
+    Family(("room_double_booked", "room_features", "room_capacity", "house"), add_room_rules),
+    Family(("facilitator_double_booked", "weekly_hours"), add_staff_rules),
+    Family(("resident_double_booked",), add_resident_rules),
+    Family(("different_days",), add_different_days),
+    Family(("moves_need_a_reason", "same_time_every_week"), add_recurrence),
+    Family(("unplaced_session",), add_unplaced),
+    Family(("extra_group",), add_extra_groups),
+    Family(("spread_days",), add_spread_days),
+    Family(("same_facilitator",), add_same_facilitator),
+    Family(("late_evening",), add_late_evening),
+    Family(("staff_preferences",), add_staff_preferences),
+    Family(("resident_daily_load",), add_resident_daily_load),
+    Family(("fair_load",), add_fair_load),
+    Family(("resident_idle_gap",), add_idle_gaps),
+    Family(("split_shift",), add_split_shifts),
+    Family(("replan_change",), add_changes),
 )
 
 
@@ -109,18 +110,18 @@ def build_model(
     *,
     placement: bool = False,
     plans: list[Plan] | None = None,
+    families: tuple[Family, ...] | None = None,
 ) -> Context:
     """The full model, or with ``placement`` only the hard rules and the demand to place
-    sessions (the tiers; no soft goal)."""
+    sessions: every family adds its hard constraints, and no goal the catalogue calls soft
+    gets a term (see :meth:`Context.term`). ``families`` (default: all) builds a part of it;
+    the variables family must come first."""
     ctx = Context(problem, cp_model.CpModel(), goals or problem.scenario.goals)
+    ctx.placement = placement
     if plans is not None:
         ctx.plans = plans
-    for family in FAMILIES:
-        if placement and family.tier == SOFT:
-            continue
+    for family in FAMILIES if families is None else families:
         family.add(ctx)
-    if placement:  # soft terms a hard family added along the way do not count here
-        ctx.terms = {k: t for k, t in ctx.terms.items() if k == "unplaced_session"}
     # Each goal is a count, never negative: giving it its own variable with that bound lets
     # the solver prove optimality instead of chasing a bound computed term by term.
     objective = []

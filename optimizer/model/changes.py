@@ -62,8 +62,6 @@ def add_changes(ctx: Context) -> None:
         m.add_bool_and(parts).only_enforce_if(same)
         m.add_bool_or([same, *[~x for x in parts]])
         term.add(1 - same, before.people)
-    if not v.on_call:  # a model without the rota (placing sessions only)
-        return
     for b, (s, frozen) in previous.on_call.items():
         lit = v.on_call.get((b, s))
         if lit is None:

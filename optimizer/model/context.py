@@ -13,6 +13,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from ..problem import Mask, Problem, starts_where_free
+from ..rules import BY_ID, SOFT
 from ..scenario.schema import Goals
 from .template import Plan
 
@@ -100,12 +101,14 @@ class Context:
     terms: dict[str, Term] = field(default_factory=dict)
     plans: list[Plan] = field(default_factory=list)  # per series, see :mod:`.template`
     cache: dict[tuple[object, ...], object] = field(default_factory=dict)  # shared literals
+    placement: bool = False  # hard rules and demand only: no term for a soft goal
     _starts: dict[tuple[str, int, int], np.ndarray] = field(default_factory=dict)
 
     def term(self, name: str) -> Term | None:
-        """The objective term for goal ``name``, or None when its weight is zero (goal off)."""
+        """The objective term for goal ``name``, or None when its weight is zero (goal off)
+        or, in a placement model, when the catalogue calls it a soft goal."""
         weight = int(getattr(self.goals, name))
-        if weight <= 0:
+        if weight <= 0 or (self.placement and BY_ID[name].tier == SOFT):
             return None
         if name not in self.terms:
             self.terms[name] = Term(name, weight)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
+from ..definitions import needs_different_days
 from .context import Context, LinearExpr, domain_of
 
 
@@ -46,7 +47,7 @@ def add_different_days(ctx: Context) -> None:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     done: set[tuple[int, int]] = set()
     for (g, _period), occs in siblings(ctx).items():
-        if p.programs[p.groups[g].program].same_day_allowed:
+        if not needs_different_days(p.programs[p.groups[g].program]):
             continue
         for a, b in combinations(occs, 2):
             if ctx.clean(a) and ctx.clean(b):

@@ -7,7 +7,7 @@ occurrences share their template's literals, so a goal costs a literal per serie
 - ``same_facilitator``: each facilitator beyond the first for a group (or a resident's one-on-ones).
 - ``late_evening``: a session ending after ``goals.late_evening_after``.
 - ``staff_preferences``: a session led inside a staff member's ``avoids`` or outside ``prefers``.
-- ``extra_group``: a group beyond the fewest that fit (see :mod:`optimizer.grouping`).
+- ``extra_group``: a group that runs beyond the fewest that fit (:mod:`optimizer.grouping`).
 - ``resident_daily_load``: sessions beyond ``goals.max_sessions_per_day`` for a resident.
 - ``fair_load``: most minus least booked slots among staff who can lead the same programs.
 """
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..definitions import needs_different_days
 from .context import Context, domain_of_mask
 from .days import day_of, siblings
 
@@ -36,11 +37,31 @@ def add_unplaced(ctx: Context) -> None:
 
 
 def add_extra_groups(ctx: Context) -> None:
+    """Groups of a program and house that run (some session placed), beyond the fewest that
+    fit: a spare group none of whose sessions is placed costs nothing."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("extra_group")
-    if term:
-        for g in ctx.problem.groups:
-            if g.optional:
-                term.add(1)
+    if term is None:
+        return
+    placed: dict[int, dict[int, cp_model.IntVar]] = defaultdict(dict)  # group -> literals
+    for occ in p.occurrences:
+        lit = v.placed[occ.index]
+        placed[p.series[occ.series].group][lit.index] = lit
+    kinds: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for g in p.groups:
+        kinds[(g.program, g.house)].append(g.index)
+    for groups in kinds.values():
+        fewest = sum(not p.groups[g].optional for g in groups)
+        if fewest == len(groups):
+            continue
+        runs = []
+        for g in groups:
+            run = m.new_bool_var(f"group_runs[{p.groups[g].name}]")
+            m.add_max_equality(run, list(placed[g].values()) or [0])
+            runs.append(run)
+        extra = m.new_int_var(0, len(groups) - fewest, "extra_groups")
+        m.add_max_equality(extra, [sum(runs) - fewest, 0])
+        term.add(extra)
 
 
 def add_spread_days(ctx: Context) -> None:
@@ -50,8 +71,8 @@ def add_spread_days(ctx: Context) -> None:
         return
     for (g, _period), occs in siblings(ctx).items():
         target = p.spread_target(p.groups[g].program)
-        same_day = p.programs[p.groups[g].program].same_day_allowed
-        if len(occs) < 2 or (target <= 1 and not same_day):  # different days already hold
+        apart = needs_different_days(p.programs[p.groups[g].program])
+        if len(occs) < 2 or (target <= 1 and apart):  # different days already hold
             continue
         for a, b in combinations(occs, 2):
             key = ("close", p.occurrences[a].series, p.occurrences[b].series)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from ..definitions import wait_limit
 from .context import Context
 from .goals import on_day_literals
 
@@ -33,7 +34,7 @@ def add_idle_gaps(ctx: Context) -> None:
             item = _item(ctx, occ.index, d, lit)
             for r in group.members:
                 items[(r, d)].append(item)
-    _excess(ctx, term, items, ctx.goals.max_idle_gap // p.clock.slot_minutes, "idle")
+    _excess(ctx, term, items, wait_limit(ctx.goals.max_idle_gap, p.clock.slot_minutes), "idle")
 
 
 def add_split_shifts(ctx: Context) -> None:
@@ -53,15 +54,14 @@ def add_split_shifts(ctx: Context) -> None:
                     m.add_bool_or([~leads, ~lit, both])
                     ctx.cache[key] = both
                 both = ctx.cache[key]  # type: ignore[assignment]
-                first, last, dur = _item(ctx, occ.index, d, lit)[1:]
-                items[(s, d)].append((both, first, last, dur))
+                items[(s, d)].append(_item(ctx, occ.index, d, both))  # times only if s leads
     for block in p.on_call_blocks:
         d = block.start // spd
         a, b = block.start - d * spd, block.end - d * spd
         for s in block.candidates:
             lit = v.on_call[(block.index, s)]
             items[(s, d)].append((lit, a * lit + spd * (1 - lit), b * lit, b - a))
-    _excess(ctx, term, items, ctx.goals.max_split_gap // p.clock.slot_minutes, "split")
+    _excess(ctx, term, items, wait_limit(ctx.goals.max_split_gap, p.clock.slot_minutes), "split")
 
 
 def _item(ctx: Context, o: int, d: int, lit: Any) -> Item:

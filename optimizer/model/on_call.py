@@ -1,17 +1,18 @@
 """Crisis counseling ("as needed") is an on-call rota: in each block of opening hours one
-qualified staff member who is available and in no session is on duty. Uncovered time costs the
-goal ``on_call_gap`` per slot, each handover ``on_call_handover``; on-call duty does not count
-toward weekly hours. Hard rules: ``on_call_role`` and ``on_call_available`` (only qualified,
-available candidates), ``on_call_overlap`` (at most one per block)."""
+qualified staff member who is available and in no session is on duty (the literals and duty
+intervals are made in :mod:`.variables`, for qualified, available candidates only). Uncovered
+time costs the goal ``on_call_gap`` per slot, each handover ``on_call_handover``; a required
+cover short costs ``on_call_cover``. Hard rules: ``on_call_overlap`` (at most one per block),
+``on_call_shift_length``."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
-import numpy as np
 from ortools.sat.python import cp_model
 
+from ..cover import required_slots
+from ..definitions import cover_required
 from ..problem import Problem
 from .context import Context
 
@@ -21,16 +22,7 @@ def add_on_call(ctx: Context) -> None:
     term = ctx.term("on_call_gap")
     for block in p.on_call_blocks:
         length = block.end - block.start
-        lits = []
-        for s in block.candidates:
-            lit = m.new_bool_var(f"on_call[{block.index},{p.staff[s].id}]")
-            v.on_call[(block.index, s)] = lit
-            lits.append(lit)
-            v.staff_intervals.setdefault(s, []).append(
-                m.new_optional_fixed_size_interval_var(
-                    block.start, length, lit, f"duty[{block.index}]"
-                )
-            )
+        lits = [v.on_call[(block.index, s)] for s in block.candidates]
         if lits:
             m.add_at_most_one(lits)
         if term:
@@ -38,17 +30,6 @@ def add_on_call(ctx: Context) -> None:
     _prefer_long_shifts(ctx)
     _required_cover(ctx)
     _shift_lengths(ctx)
-
-
-def required_slots(p: Problem, program: int) -> np.ndarray:
-    """Flat mask of the slots a program's ``cover`` requires (empty when cover is a goal)."""
-    cover = p.scenario.programs[program].cover
-    if cover is None:
-        return np.zeros(p.clock.horizon, dtype=bool)
-    mask = p.open
-    if cover.windows:
-        mask = mask & p.clock.mask(list(cover.windows), widen=True)
-    return mask.reshape(-1)
 
 
 def _required_cover(ctx: Context) -> None:
@@ -71,9 +52,10 @@ def _required_cover(ctx: Context) -> None:
             lits = [v.on_call[(block.index, s)] for s in block.candidates]
             if need and lits:
                 covered.append(need * sum(lits))
-        wanted = math.ceil(cover.percent * total / 100)
+        wanted = cover_required(cover, total)
         short = m.new_int_var(0, wanted, f"cover_short[{prog.id}]")
         m.add(short >= wanted - sum(covered))
+        ctx.cache[("cover_short", prog.index)] = short
         term.add(short)
 
 

@@ -5,14 +5,18 @@ per candidate facilitator and per candidate room pool. Per exception occurrence 
 :mod:`.template`): its own start, whether it runs and whether it is moved off the template, and
 its own facilitator and room-pool literals. Clean occurrences are views of the template. Every
 occurrence gets its intervals: one for its residents, one per candidate facilitator and pool.
+Per on-call block: one literal per candidate (qualified and available for the whole block),
+with a duty interval in that staff member's list.
 
 By construction this family states the rules of the timetable's form and its groups
 (``session_time``, ``horizon``, ``slot``, ``duration``, ``program_unknown``, ``session_program``,
 ``room_unknown``, ``staff_unknown``, ``resident_unknown``, ``on_call_booking``,
 ``on_call_program``, ``not_attendee``, ``no_residents``, ``one_on_one``, ``too_many``,
-``group_size``, ``balanced_groups``, ``group_stable``, ``together``, ``apart``): an occurrence
-exists once per session and period, at its program's length, on the slot grid inside the plan,
-for a group formed before the model by :mod:`optimizer.grouping` (its members attend it).
+``group_size``, ``balanced_groups``, ``group_stable``, ``together``, ``apart``,
+``on_call_role``, ``on_call_available``): an occurrence exists once per session and period, at
+its program's length, on the slot grid inside the plan, for a group formed before the model by
+:mod:`optimizer.grouping` (its members attend it); on call only for qualified staff available
+for the whole block.
 """
 
 from __future__ import annotations
@@ -51,6 +55,16 @@ def add_variables(ctx: Context) -> None:
             _clean_occurrence(ctx, o)
         for o in plan.exceptions:
             _exception(ctx, o)
+    for block in p.on_call_blocks:  # who is on call, joining their staff member's intervals
+        for s in block.candidates:
+            lit = v.on_call[(block.index, s)] = m.new_bool_var(
+                f"on_call[{block.index},{p.staff[s].id}]"
+            )
+            v.staff_intervals.setdefault(s, []).append(
+                m.new_optional_fixed_size_interval_var(
+                    block.start, block.end - block.start, lit, f"duty[{block.index}]"
+                )
+            )
 
 
 def _name(ctx: Context, o: int) -> str:
