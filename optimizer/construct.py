@@ -302,7 +302,7 @@ class _Builder:
         if cap is not None and self.load[(st, t // p.clock.week_slots)] + dur > cap:
             return False
         taken = self.days.get((series.group, occ.period), set())
-        if t // p.clock.slots_per_day in taken:
+        if needs_different_days(p.programs[series.program]) and t // p.clock.slots_per_day in taken:
             return False
         return bool(self._pool_free(pl, dur)[t] and self.masks.starts("pool", pl, dur)[t])
 

@@ -75,4 +75,3 @@ def wait_limit(limit_minutes: int, slot: int) -> int:
     """A wait beyond ``limit_minutes`` costs each whole slot beyond it: the limit in slots,
     rounded up (35 minutes of 15-minute slots is 3; a wait of 60 minutes then costs 1)."""
     return -(-limit_minutes // slot)
-

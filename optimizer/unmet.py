@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .definitions import needs_different_days
 from .diagnose import check_capacity, explain_occurrence
 from .findings import Finding
 from .findings import names as _names
@@ -151,7 +152,7 @@ def blockers(p: Problem, o: int, busy: _Busy, timetable: Timetable) -> str:
             broken.add(_PEOPLE)
             in_the_way.update(taken)
         same_day = t // p.clock.slots_per_day in busy.days.get((group_key, week), set())
-        if same_day and not prog.same_day_allowed and prog.period_weeks == 1:
+        if same_day and needs_different_days(prog) and prog.period_weeks == 1:
             broken.add(_DAY)
         if not broken:
             clear += 1

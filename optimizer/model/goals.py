@@ -48,8 +48,8 @@ def add_extra_groups(ctx: Context) -> None:
         lit = v.placed[occ.index]
         placed[p.series[occ.series].group][lit.index] = lit
     kinds: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for g in p.groups:
-        kinds[(g.program, g.house)].append(g.index)
+    for group in p.groups:
+        kinds[(group.program, group.house)].append(group.index)
     for groups in kinds.values():
         fewest = sum(not p.groups[g].optional for g in groups)
         if fewest == len(groups):
@@ -57,7 +57,7 @@ def add_extra_groups(ctx: Context) -> None:
         runs = []
         for g in groups:
             run = m.new_bool_var(f"group_runs[{p.groups[g].name}]")
-            m.add_max_equality(run, list(placed[g].values()) or [0])
+            m.add_max_equality(run, list(placed[g].values()) or [m.new_constant(0)])
             runs.append(run)
         extra = m.new_int_var(0, len(groups) - fewest, "extra_groups")
         m.add_max_equality(extra, [sum(runs) - fewest, 0])
