@@ -2,8 +2,9 @@
 when a group's sessions cannot be placed, the residents of that program (and house) are
 partitioned again around the time they really have left (their free time less their other
 sessions, at times a qualified facilitator and a room are still free), with a spare group
-where that helps; the home is rebuilt with the new groups, every other booking kept where it
-still fits, and the new timetable is kept when it leaves fewer resident-sessions unplaced.
+where that helps, or in smaller groups that smaller rooms hold; the home is rebuilt with the
+new groups, every other booking kept where it still fits, and the new timetable is kept when
+it leaves fewer resident-sessions unplaced.
 
 Used by :mod:`optimizer.solve` after the constructed timetable and again after a search that
 left demand unmet. A re-plan keeps its groups (``problem.previous``): nothing is re-grouped.
@@ -20,9 +21,20 @@ from .construct import Assignment, construct
 from .demand import days_needed, group_letter
 from .grouping import by_model
 from .model.template import Plan, plan_all
-from .problem import KeptGroups, Problem, build_problem, starts_where_free
+from .problem import (
+    KeptGroups,
+    Problem,
+    ProgramInfo,
+    RoomPool,
+    build_problem,
+    starts_where_free,
+)
 
-MAX_ROUNDS = 12
+MAX_ROUNDS = 30
+SMALLER = 2  # smaller group sizes tried per program and house, for smaller rooms
+Candidate = tuple[
+    int, int | None, bool, int
+]  # program, house, fewest groups, size limit (0: as now)
 
 
 @dataclass
@@ -70,9 +82,11 @@ def short(p: Problem, a: Assignment) -> list[tuple[int, int | None]]:
     return sorted(lost, key=lambda k: (-lost[k], k[0], -1 if k[1] is None else k[1]))
 
 
-def _left(p: Problem, a: Assignment, program: int, house: int | None) -> dict[int, np.ndarray]:
+def _left(
+    p: Problem, a: Assignment, program: int, house: int | None, seats: int = 0
+) -> dict[int, np.ndarray]:
     """Per resident of ``program`` in ``house``: the starts still open to them once every
-    other program's sessions are where ``a`` has them."""
+    other program's sessions are where ``a`` has them (in rooms of at least ``seats``)."""
     prog = p.programs[program]
     members = [r for r in prog.attendees if p.residents[r].house == house or house is None]
     h = p.clock.horizon
@@ -95,7 +109,7 @@ def _left(p: Problem, a: Assignment, program: int, house: int | None) -> dict[in
         staff_free |= st.available.reshape(-1) & ~staff_busy[st.index]
     room_free = np.zeros(h, dtype=bool)
     for pool in p.pools:
-        if prog.features <= pool.features and (house is None or pool.house == house):
+        if _suits(prog, pool, house) and pool.capacity >= seats:
             room_free |= pool.available.reshape(-1) & (pool_used[pool.index] < len(pool.rooms))
     base = p.open.reshape(-1) & staff_free & room_free
     shape = p.open.shape
@@ -106,42 +120,65 @@ def _left(p: Problem, a: Assignment, program: int, house: int | None) -> dict[in
     }  # fmt: skip
 
 
-def _candidates(g: Grouped) -> list[tuple[int, int | None, bool]]:
+def _suits(prog: ProgramInfo, pool: RoomPool, house: int | None) -> bool:
+    return prog.features <= pool.features and (house is None or pool.house == house)
+
+
+def _limits(p: Problem, program: int, house: int | None) -> list[int]:
+    """Smaller groups that more rooms hold: each suitable room's places less its facilitator,
+    below the largest group now, largest first, at most ``SMALLER`` of them."""
+    prog = p.programs[program]
+    largest = max(len(g.members) for g in p.groups if g.program == program and g.house == house)
+    sizes = {pool.capacity - 1 for pool in p.pools if _suits(prog, pool, house)}
+    return sorted((n for n in sizes if 2 <= n < largest), reverse=True)[:SMALLER]
+
+
+def _candidates(g: Grouped) -> list[Candidate]:
     """What to re-partition: each (program, house) that lost sessions, allowing a spare group
-    more; then, with as few groups as fit, the group programs of that house that compete with
-    it for its facilitators (fewer groups free their hours)."""
+    more, then in smaller groups that smaller rooms hold; then, with as few groups as fit, the
+    group programs of that house that compete with it for its facilitators (fewer groups free
+    their hours)."""
     p = g.problem
-    out: list[tuple[int, int | None, bool]] = []
+    out: list[Candidate] = []
     for program, house in short(p, g.assignment):
-        out.append((program, house, False))
+        out.append((program, house, False, 0))
+        out += [(program, house, False, n) for n in _limits(p, program, house)]
         leaders = set(p.programs[program].qualified)
         for other in p.programs:
             rival = not other.one_each and not other.on_call and other.index != program
             if rival and leaders & set(other.qualified):
-                out.append((other.index, house, True))
+                out.append((other.index, house, True, 0))
     return list(dict.fromkeys(out))
 
 
 def _proposal(
-    p: Problem, a: Assignment, program: int, house: int | None, fewest: bool = False
+    p: Problem,
+    a: Assignment,
+    program: int,
+    house: int | None,
+    fewest: bool = False,
+    limit: int = 0,
 ) -> list[list[int]] | None:
     """A new partition of the program's residents in ``house`` around the time they have left:
-    with up to two spare groups more than now, or (``fewest``) none."""
+    with up to two spare groups more than now, or (``fewest``) none; with ``limit``, of groups
+    of at most that many, at the times a room that holds such a group is free."""
     prog = p.programs[program]
     groups = [g for g in p.groups if g.program == program and g.house == house]
     if not groups:
         return None
-    starts = _left(p, a, program, house)
+    starts = _left(p, a, program, house, limit + 1 if limit else 0)
     members = sorted(starts)
     needed = sum(not g.optional for g in groups)
+    if limit:
+        needed = max(needed, -(-len(members) // limit))
     grouping = p.scenario.grouping
     index = {r.id: r.index for r in p.residents}
     together = [[index[i] for i in ids if i in index] for ids in grouping.together]
     apart = [[index[i] for i in ids if i in index] for ids in grouping.apart]
     span = prog.period_weeks * p.clock.week_slots
-    return by_model(members, starts, max(1, needed), groups[0].max_size, together, apart, span,
-                    days_needed(prog), p.clock.slots_per_day,
-                    extra=0 if fewest else len(groups) - needed + 2,
+    return by_model(members, starts, max(1, needed), limit or groups[0].max_size, together,
+                    apart, span, days_needed(prog), p.clock.slots_per_day,
+                    extra=0 if fewest else max(0, len(groups) - needed) + 2,
                     hint=[list(g.members) for g in groups])  # fmt: skip
 
 
@@ -188,10 +225,11 @@ def regroup(start: Grouped, deadline: float) -> Grouped:
             best = current
         if not best.unplaced:
             break
-        for program, house, fewest in _candidates(current):
+        for program, house, fewest, limit in _candidates(current):
             if time.monotonic() > deadline:
                 break
-            groups = _proposal(current.problem, current.assignment, program, house, fewest)
+            groups = _proposal(current.problem, current.assignment, program, house, fewest,
+                               limit)  # fmt: skip
             if groups is None:
                 continue
             key = (program, house, frozenset(frozenset(g) for g in groups))

@@ -142,11 +142,15 @@ def test_verdicts():
     assert verdict({"status": "crashed (exit -9)"}) == "crashed"
 
 
-def test_time_limit_scales_with_size():
-    assert default_time_limit(10) == 11
-    assert default_time_limit(200) == 30
-    assert default_time_limit(400) == 50
-    assert default_time_limit(1000) == 60
+def test_every_home_gets_the_solve_commands_default_limit():
+    import argparse
+
+    from optimizer.cli_common import add_solve_options
+
+    parser = argparse.ArgumentParser()
+    add_solve_options(parser)
+    default = parser.parse_args([]).time_limit
+    assert {default_time_limit(n) for n in (10, 200, 1000)} == {default}
 
 
 def test_rows_and_summary_read_as_text():

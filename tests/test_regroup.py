@@ -160,6 +160,29 @@ def test_a_home_whose_recreation_cannot_meet_as_one_group_is_completed(load):
     assert len(recreation) >= 2  # split into groups that can meet
 
 
+def test_a_group_too_big_for_the_rooms_it_can_use_is_split_for_smaller_rooms(load):
+    """The yard holds all 14 but is open 1 hour a week, too short for recreation; two
+    activity rooms of 8 are open all week. Groups of at most 7 fit there: every session is
+    placed, in those rooms (seed 1 of the sweep was this shape)."""
+    data = _home_of_fourteen([[] for _ in range(14)])
+    data["rooms"][2]["available"] = "Mon 09:00-10:00"
+    data["rooms"] += [
+        {"id": f"activity-{n}", "capacity": 8, "features": ["recreation"]} for n in (1, 2)
+    ]
+    problem = build_problem(load(data))
+    plans = plan_all(problem)
+    start = Grouped(problem, plans, construct(problem, plans))
+    assert start.unplaced > 0  # one group of 14: only the yard holds it
+    better = regroup(start, deadline=float("inf"))
+    assert better.unplaced == 0
+    from optimizer.assemble import timetable_of
+
+    timetable = timetable_of(better.problem, better.assignment)
+    assert validate(better.problem.scenario, timetable).ok
+    rooms = {b.room for b in timetable.bookings if b.program == "recreation"}
+    assert rooms <= {"activity-1", "activity-2"}
+
+
 def _progress_counts(out: str) -> list[int]:
     return [int(n) for n in re.findall(r"(\d+) resident-session\(s\) not placed", out)]
 
