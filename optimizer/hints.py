@@ -20,38 +20,48 @@ def found(code: Any) -> bool:
 
 
 def hint(ctx: Context, a: Assignment) -> None:
-    """The constructed timetable as a hint on every decision variable."""
-    p, v, m = ctx.problem, ctx.vars, ctx.model
+    """The constructed timetable as a hint on every decision variable, each variable once
+    (a clean week shares its template's variables, and CP-SAT refuses a model whose hint names
+    a variable twice: MODEL_INVALID); where two values are asked of one, the first stands."""
+    p, v = ctx.problem, ctx.vars
+    hints: dict[int, tuple[Any, int]] = {}
+
+    def put(var: Any, value: int) -> None:
+        index = var.index if var.index >= 0 else -var.index - 1  # a literal's variable
+        hints.setdefault(index, (var, value))
+
     for s, template in v.template.items():
         if s in a.templates:
             t, st, pl = a.templates[s]
-            m.add_hint(template, t)
-            m.add_hint(v.active[s], 1)
+            put(template, t)
+            put(v.active[s], 1)
             for x, lit in v.leads[s].items():
-                m.add_hint(lit, int(x == st))
+                put(lit, int(x == st))
             for x, lit in v.pool[s].items():
-                m.add_hint(lit, int(x == pl))
+                put(lit, int(x == pl))
         else:
-            m.add_hint(v.active[s], 0)
+            put(v.active[s], 0)
             for lit in [*v.leads[s].values(), *v.pool[s].values()]:
-                m.add_hint(lit, 0)
+                put(lit, 0)
     for o, moved in v.moved.items():
         placed = a.sessions.get(o)
         occ = p.occurrences[o]
         start = v.start[o]
         if isinstance(start, cp_model.IntVar) and placed is not None:
-            m.add_hint(start, placed.start)
+            put(start, placed.start)
         if not isinstance(v.placed[o], int):
-            m.add_hint(v.placed[o], int(placed is not None))
+            put(v.placed[o], int(placed is not None))
         usual = a.templates.get(occ.series)
         away = placed is not None and usual is not None and placed.start != usual[0] + occ.lo
-        m.add_hint(moved, int(away))
+        put(moved, int(away))
         for x, lit in v.facilitator[o].items():
-            m.add_hint(lit, int(placed is not None and x == placed.staff))
+            put(lit, int(placed is not None and x == placed.staff))
         for x, lit in v.room[o].items():
-            m.add_hint(lit, int(placed is not None and x == placed.pool))
+            put(lit, int(placed is not None and x == placed.pool))
     for (b, s), lit in v.on_call.items():
-        m.add_hint(lit, int(a.on_call.get(b) == s))
+        put(lit, int(a.on_call.get(b) == s))
+    for var, value in hints.values():
+        ctx.model.add_hint(var, value)
 
 
 def complete(ctx: Context, run: Callable[..., Any], solver: cp_model.CpSolver) -> bool:

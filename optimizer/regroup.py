@@ -32,9 +32,8 @@ from .problem import (
 
 MAX_ROUNDS = 30
 SMALLER = 2  # smaller group sizes tried per program and house, for smaller rooms
-Candidate = tuple[
-    int, int | None, bool, int
-]  # program, house, fewest groups, size limit (0: as now)
+# What to re-partition: program, house, as few groups as fit, size limit (0: as now).
+Candidate = tuple[int, int | None, bool, int]
 
 
 @dataclass

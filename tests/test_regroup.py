@@ -13,10 +13,13 @@ import numpy as np
 
 from optimizer.cli import main
 from optimizer.construct import construct
+from optimizer.hints import hint
+from optimizer.model.builder import build_model
 from optimizer.model.template import plan_all
 from optimizer.partition import day_classes, partition
 from optimizer.problem import build_problem
 from optimizer.regroup import Grouped, regroup, unplaced
+from optimizer.solve import Settings, solve
 from optimizer.validate import validate
 
 from .conftest import tiny
@@ -305,3 +308,27 @@ def test_on_call_cover_is_reported_against_what_availability_allows(write_scenar
     (cov,) = json.loads((out_dir / "summary.json").read_text())["on_call_coverage"]
     assert cov["ceiling_percent"] == 50.0
     assert cov["percent"] == 50.0
+
+
+def test_a_group_that_can_never_meet_does_not_stop_the_search(load):
+    """Two residents kept together share no free day: their weekly group has no start in
+    either week. The hint named that one constant "not placed" twice, CP-SAT refused the model
+    (MODEL_INVALID) and the solve returned the constructed timetable unsearched (sweep seeds
+    21, 25 and 33)."""
+    data = tiny(
+        calendar={"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"},
+        residents=[
+            {"id": "R01", "name": "Jordan P.", "busy": "Mon-Wed"},
+            {"id": "R02", "name": "Alex M.", "busy": "Thu-Fri"},
+            {"id": "R03", "name": "Casey L."},
+        ],
+        programs=[GROUP, {**GROUP, "id": "skills", "name": "Skills", "facilitator": "peer"}],
+        grouping={"together": [["R01", "R02"]]},
+    )
+    problem = build_problem(load(data))
+    plans = plan_all(problem)
+    ctx = build_model(problem, plans=plans)
+    hint(ctx, construct(problem, plans))
+    assert ctx.model.validate() == ""
+    result = solve(problem, Settings(time_limit=5, workers=1, deterministic=True))
+    assert "model_invalid" not in result.stats["stopped_by"]
