@@ -605,7 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         for rep in range(args.repeat):
             suffix = ("-det" if args.deterministic else "") + (f"-r{rep + 1}" if args.repeat > 1
                                                                  else "")  # fmt: skip
-            log = args.results / "logs" / stem / f"{size}-{args.seed}{suffix}.log"
+            log = args.results / "logs" / f"{stem}-{commit}" / f"{size}-{args.seed}{suffix}.log"
             print(f"{size}: {SIZES[size].residents} residents, seed {args.seed}, "
                   f"limit {args.time_limit:g} s, {args.workers} workers"
                   + (", deterministic" if args.deterministic else ""), flush=True)  # fmt: skip

@@ -16,8 +16,8 @@ as ``make solve``) and the timetable validated. A home's verdict:
   rule; ``crashed``: the subprocess gave no result.
 
 One CSV row per home goes to ``bench/results/sweep-<date>-<machine>.csv``, each progress log
-to ``bench/results/logs/sweep-<date>-<machine>/``. The exit code is 1 if any home is short,
-invalid or crashed.
+to ``bench/results/logs/sweep-<date>-<machine>-<commit>/`` (a run of another commit never
+overwrites them). The exit code is 1 if any home is short, invalid or crashed.
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         "--time-limit",
         type=float,
         default=None,
-        help="seconds per home (default: 10 + 0.1 per resident, at most 60)",
+        help="seconds per home (default: 60, as python -m optimizer solve)",
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=1, help="homes solved at the same time")
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         name, seed, data = home
         limit = args.time_limit or default_time_limit(len(data["residents"]))
         print(f"{name}: {len(data['residents'])} residents, limit {limit:g} s", flush=True)
-        log = args.results / "logs" / stem / f"{name}.log"
+        log = args.results / "logs" / f"{stem}-{common['git_commit']}" / f"{name}.log"
         row = spawn_home(name, data, limit, args.workers, patience, log)
         row.update(common, home=name, seed=seed, time_limit=limit, workers=args.workers,
                    patience=patience, job_share_pct=round(100 * job_share(data), 1),
