@@ -332,3 +332,29 @@ def test_a_group_that_can_never_meet_does_not_stop_the_search(load):
     assert ctx.model.validate() == ""
     result = solve(problem, Settings(time_limit=5, workers=1, deterministic=True))
     assert "model_invalid" not in result.stats["stopped_by"]
+
+
+def test_a_far_off_bound_is_not_called_the_best_possible(write_scenario):
+    """A manager reads "best possible" as what could be had; a solver bound far below the
+    score (gap over 50 %) proves little, and the summary says so instead."""
+    import dataclasses
+
+    from optimizer.scenario import load_scenario
+    from optimizer.summary import build_summary, summary_text
+
+    path = write_scenario(tiny())
+    scenario = load_scenario(path)
+    problem = build_problem(scenario)
+    result = solve(problem, Settings(time_limit=2, workers=1, deterministic=True))
+    assert result.timetable is not None
+    summary = build_summary(problem, result, validate(scenario, result.timetable), path)
+
+    def score_line(objective: float, bound: float) -> str:
+        gap = (objective - bound) / objective
+        changed = dataclasses.replace(summary, objective=objective, best_bound=bound, gap=gap)
+        (line,) = [x for x in summary_text(changed, None).splitlines() if x.startswith("Score:")]
+        return line
+
+    assert "the solver's lower bound, 16, proves little here" in score_line(2601, 16)
+    assert "best possible" not in score_line(2601, 16)
+    assert "best possible 2,000, gap 23.1 %" in score_line(2601, 2000)
