@@ -49,8 +49,7 @@ def hint(ctx: Context, a: Assignment) -> None:
         start = v.start[o]
         if isinstance(start, cp_model.IntVar) and placed is not None:
             put(start, placed.start)
-        if not isinstance(v.placed[o], int):
-            put(v.placed[o], int(placed is not None))
+        put(v.placed[o], int(placed is not None))
         usual = a.templates.get(occ.series)
         away = placed is not None and usual is not None and placed.start != usual[0] + occ.lo
         put(moved, int(away))

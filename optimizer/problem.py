@@ -206,17 +206,20 @@ class Problem:
             if program.features <= r.features and (house is None or r.house == house)
         ]
 
-    def pool_candidates(self, group: Group) -> list[RoomPool]:
-        """Room pools with the program's features, in the group's house, that hold the group
-        and its facilitator."""
-        prog = self.programs[group.program]
+    def pools_for(self, program: ProgramInfo, house: int | None, seats: int = 0) -> list[RoomPool]:
+        """Room pools with the program's features, in ``house``, of at least ``seats``."""
         return [
             pool
             for pool in self.pools
-            if prog.features <= pool.features
-            and (group.house is None or pool.house == group.house)
-            and pool.capacity >= len(group.members) + 1
+            if program.features <= pool.features
+            and (house is None or pool.house == house)
+            and pool.capacity >= seats
         ]
+
+    def pool_candidates(self, group: Group) -> list[RoomPool]:
+        """Room pools with the program's features, in the group's house, that hold the group
+        and its facilitator."""
+        return self.pools_for(self.programs[group.program], group.house, len(group.members) + 1)
 
     def staff_candidates(self, program: ProgramInfo, house: int | None) -> list[StaffInfo]:
         return [self.staff[s] for s in program.qualified if self.staff[s].serves(house)]

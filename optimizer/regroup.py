@@ -21,14 +21,7 @@ from .construct import Assignment, construct
 from .demand import days_needed, group_letter
 from .grouping import by_model
 from .model.template import Plan, plan_all
-from .problem import (
-    KeptGroups,
-    Problem,
-    ProgramInfo,
-    RoomPool,
-    build_problem,
-    starts_where_free,
-)
+from .problem import KeptGroups, Problem, build_problem, starts_where_free
 
 MAX_ROUNDS = 30
 SMALLER = 2  # smaller group sizes tried per program and house, for smaller rooms
@@ -107,9 +100,8 @@ def _left(
     for st in p.staff_candidates(prog, house):
         staff_free |= st.available.reshape(-1) & ~staff_busy[st.index]
     room_free = np.zeros(h, dtype=bool)
-    for pool in p.pools:
-        if _suits(prog, pool, house) and pool.capacity >= seats:
-            room_free |= pool.available.reshape(-1) & (pool_used[pool.index] < len(pool.rooms))
+    for pool in p.pools_for(prog, house, seats):
+        room_free |= pool.available.reshape(-1) & (pool_used[pool.index] < len(pool.rooms))
     base = p.open.reshape(-1) & staff_free & room_free
     shape = p.open.shape
     return {
@@ -119,16 +111,12 @@ def _left(
     }  # fmt: skip
 
 
-def _suits(prog: ProgramInfo, pool: RoomPool, house: int | None) -> bool:
-    return prog.features <= pool.features and (house is None or pool.house == house)
-
-
 def _limits(p: Problem, program: int, house: int | None) -> list[int]:
     """Smaller groups that more rooms hold: each suitable room's places less its facilitator,
     below the largest group now, largest first, at most ``SMALLER`` of them."""
     prog = p.programs[program]
     largest = max(len(g.members) for g in p.groups if g.program == program and g.house == house)
-    sizes = {pool.capacity - 1 for pool in p.pools if _suits(prog, pool, house)}
+    sizes = {pool.capacity - 1 for pool in p.pools_for(prog, house)}
     return sorted((n for n in sizes if 2 <= n < largest), reverse=True)[:SMALLER]
 
 
