@@ -39,10 +39,11 @@ def _solve(
 ) -> tuple[Any, float | None, dict[str, int]]:
     """Solve scenario data through the public path; the result, the first complete time and
     the resident-sessions missing per program (validator; ``{"?": -1}``: no timetable)."""
-    from optimizer.problem import build_problem
+    from optimizer.check import validate
+    from optimizer.planning.build import build_problem
     from optimizer.scenario import load_scenario
-    from optimizer.solve import Settings, solve
-    from optimizer.validate import validate
+    from optimizer.search.result import Settings
+    from optimizer.search.solve import solve
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scenario.yaml"
@@ -70,7 +71,7 @@ def _solve(
 def pregrouped(data: dict[str, Any], spare: int = 0) -> dict[str, Any]:
     """Each group program split into one program per group of residents who share free time
     (greedy: the least free resident starts a group, the one sharing most free time joins)."""
-    from optimizer.problem import build_problem
+    from optimizer.planning.build import build_problem
     from optimizer.scenario import load_scenario
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,9 +116,9 @@ def pregrouped(data: dict[str, Any], spare: int = 0) -> dict[str, Any]:
 def by_house(data: dict[str, Any], time_limit: float, seed: int) -> int:
     """Solve each house in turn, then check the union against the whole scenario with the
     validator; returns the resident-sessions missing (0: complete and valid)."""
+    from optimizer.check import validate
     from optimizer.scenario import load_scenario
     from optimizer.timetable import Timetable
-    from optimizer.validate import validate
 
     start = dt.date.fromisoformat(data["calendar"]["start"])
     booked: dict[str, list[tuple[dt.date, int, int]]] = defaultdict(list)

@@ -5,7 +5,7 @@
 Each case runs in its own subprocess (so its peak memory is its own, read with ``wait4``):
 the scenario is generated and written to ``bench/scenarios/<size>-<seed>.yaml``, loaded through
 ``optimizer.scenario.load_scenario``, turned into a problem with ``build_problem`` and solved
-with ``optimizer.solve.solve``. The progress lines give the time to the first *complete*
+with ``optimizer.search.solve.solve``. The progress lines give the time to the first *complete*
 timetable (the first one with "0 resident-session(s) not placed"); the validator gives the
 on-call coverage and the sessions placed. One row per case is appended to
 ``bench/results/<date>-<machine>.csv``, the progress log is kept under ``bench/results/logs/``,
@@ -82,11 +82,12 @@ def run_case(path: Path, size: str, seed: int, time_limit: float, workers: int,
              patience: float | None,
              deterministic: bool) -> dict[str, Any]:  # fmt: skip
     """Load, build and solve one scenario file; every number the CSV row needs."""
-    import optimizer.solve as solve_module
-    from optimizer.problem import build_problem
+    import optimizer.search.solve as solve_module
+    from optimizer.check import validate
+    from optimizer.planning.build import build_problem
     from optimizer.scenario import load_scenario
-    from optimizer.solve import Settings, Status, solve
-    from optimizer.validate import validate
+    from optimizer.search.result import Settings, Status
+    from optimizer.search.solve import solve
 
     row: dict[str, Any] = {}
     builds: dict[bool, list[float]] = {True: [], False: []}  # placement model or not
@@ -453,10 +454,10 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
     presolved by CP-SAT (``stop_after_presolve``) with its log kept."""
     from ortools.sat.python import cp_model
 
-    from optimizer.construct import construct
+    from optimizer.construct.constructor import construct
     from optimizer.model import builder
-    from optimizer.model.template import plan_all
-    from optimizer.problem import build_problem
+    from optimizer.planning.build import build_problem
+    from optimizer.planning.templates import plan_all
     from optimizer.scenario import load_scenario
 
     families: dict[tuple[bool, str], list[float]] = {}  # (placement, name): [s, vars, cons]
@@ -519,7 +520,7 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
     log: list[str] = []
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 2
-    solver.parameters.cp_model_probing_level = 0  # as optimizer.solve sets it
+    solver.parameters.cp_model_probing_level = 0  # as optimizer.search.solve sets it
     solver.parameters.stop_after_presolve = True
     solver.parameters.log_search_progress = True
     solver.parameters.log_to_stdout = False

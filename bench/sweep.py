@@ -76,11 +76,12 @@ def default_time_limit(residents: int) -> float:
 
 def run_home(path: Path, time_limit: float, workers: int, patience: float | None) -> dict[str, Any]:
     """Load, check, solve and validate one scenario file; the numbers of its CSV row."""
-    from optimizer.diagnose import check_capacity
-    from optimizer.problem import build_problem
+    from optimizer.check import validate
+    from optimizer.findings.diagnose import check_capacity
+    from optimizer.planning.build import build_problem
     from optimizer.scenario import load_scenario
-    from optimizer.solve import Settings, solve
-    from optimizer.validate import validate
+    from optimizer.search.result import Settings
+    from optimizer.search.solve import solve
 
     t0 = time.monotonic()
     scenario = load_scenario(path)

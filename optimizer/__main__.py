@@ -1,7 +1,7 @@
 import sys
 
 try:
-    from .cli import main
+    from optimizer.cli.main import main
 except KeyboardInterrupt:  # Ctrl-C while the libraries load
     print("Interrupted before a timetable was found; nothing was written.", file=sys.stderr)
     sys.exit(3)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .scenario.phrases import DAY_NAMES, format_minutes
+from optimizer.scenario.phrases import DAY_NAMES, format_minutes
 
 TIMETABLE_COLUMNS = (
     "date",

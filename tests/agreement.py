@@ -20,8 +20,8 @@ import datetime as dt
 from optimizer.check import ValidationReport, score_card, validate
 from optimizer.model.builder import FAMILIES
 from optimizer.model.fixed import Verdict, price
-from optimizer.problem import Problem
-from optimizer.rules import RULES
+from optimizer.planning.problem import Problem
+from optimizer.rules.catalogue import RULES
 from optimizer.timetable import Timetable
 
 OUTSIDE = frozenset(r.id for r in RULES if r.outside_model)

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from optimizer.problem import build_problem
+from optimizer.check import ValidationReport, validate
+from optimizer.planning.build import build_problem
 from optimizer.scenario import Scenario, load_scenario
-from optimizer.solve import Result, Settings, solve
-from optimizer.validate import ValidationReport, validate
+from optimizer.search.result import Result, Settings
+from optimizer.search.solve import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT / "scenarios" / "mission-recovery.yaml"

@@ -12,17 +12,19 @@ from typing import Any
 
 import pytest
 
-import optimizer.construct as construct_module
+import optimizer.construct.constructor as construct_module
 from bench.homes import fourteen, varied
-from optimizer.assemble import timetable_of
-from optimizer.construct import construct
-from optimizer.model.template import plan_all
-from optimizer.problem import Problem, build_problem
-from optimizer.rules import HARD_RULES
+from optimizer.assemble.assembly import timetable_of
+from optimizer.check import validate
+from optimizer.construct.constructor import construct
+from optimizer.planning.build import build_problem
+from optimizer.planning.problem import Problem
+from optimizer.planning.templates import plan_all
+from optimizer.rules.catalogue import HARD_RULES
 from optimizer.scenario import Scenario
-from optimizer.solve import Settings, solve
+from optimizer.search.result import Settings
+from optimizer.search.solve import solve
 from optimizer.timetable import Timetable
-from optimizer.validate import validate
 
 from .agreement import OUTSIDE, STATED, disagreements
 from .agreement_cases import CASES, LIMITS, _with

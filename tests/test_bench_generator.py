@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bench.generate import SIZES, generate, main, staff_counts, to_yaml
-from optimizer.problem import build_problem
+from optimizer.planning.build import build_problem
 from optimizer.scenario import load_scenario
 
 EXPECTED_RESIDENTS = {"S": 16, "M": 48, "L": 120, "XL": 300}
@@ -139,7 +139,7 @@ def test_other_seeds_have_rooms_smaller_than_the_largest_group(tmp_path):
     """Homes the tests have never seen: seeds other than 1 vary room sizes, some below the
     largest group a program allows; check must not call such a home impossible for it
     (the number of groups follows from the rooms, issue 12)."""
-    from optimizer.diagnose import check_capacity
+    from optimizer.findings.diagnose import check_capacity
 
     data = generate("M", 2)
     small = [r for r in data["rooms"] if r["features"] == ["group"] and r["capacity"] < 13]

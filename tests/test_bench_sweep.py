@@ -145,7 +145,7 @@ def test_verdicts():
 def test_every_home_gets_the_solve_commands_default_limit():
     import argparse
 
-    from optimizer.cli_common import add_solve_options
+    from optimizer.cli.common import add_solve_options
 
     parser = argparse.ArgumentParser()
     add_solve_options(parser)

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from optimizer.diagnose import check_capacity
-from optimizer.findings import Finding
-from optimizer.problem import build_problem
+from optimizer.findings.diagnose import check_capacity
+from optimizer.findings.finding import Finding
+from optimizer.planning.build import build_problem
 from optimizer.scenario import Scenario
-from optimizer.solve import Settings, solve
+from optimizer.search.result import Settings
+from optimizer.search.solve import solve
 
 from .conftest import TINY, tiny
 
@@ -210,7 +211,7 @@ def test_programs_that_meet_every_other_week_are_summed_over_the_plan(load):
 
 
 def test_the_unmet_reason_of_a_summed_shortfall_is_the_finding(load):
-    from optimizer.unmet import explain_unmet
+    from optimizer.explain.unmet import explain_unmet
 
     problem = build_problem(load(TWO_PROGRAMS))
     result = solve(problem, Settings(time_limit=10, workers=1, deterministic=True))

@@ -12,16 +12,17 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from optimizer import cli
-from optimizer.compare import comparison_frame, run_comparison
-from optimizer.executor import DaskExecutor, LocalExecutor
-from optimizer.output import RunFolder
-from optimizer.pipeline import load_plans, read_run
-from optimizer.plan_metrics import plan_metrics
-from optimizer.problem import build_problem
+from optimizer.check import validate
+from optimizer.cli import main as cli
+from optimizer.planning.build import build_problem
+from optimizer.reports.output import RunFolder
+from optimizer.run.executor import DaskExecutor, LocalExecutor
+from optimizer.run.pipeline import load_plans, read_run
 from optimizer.scenario import ScenarioError, load_scenario
-from optimizer.solve import Settings, solve
-from optimizer.validate import validate
+from optimizer.search.result import Settings
+from optimizer.search.solve import solve
+from optimizer.whatif.compare import comparison_frame, run_comparison
+from optimizer.whatif.metrics import plan_metrics
 
 from .conftest import ROOT, tiny
 
@@ -582,7 +583,7 @@ def _plans_frame() -> pd.DataFrame:
 
 
 def test_the_cheapest_plan_that_meets_everything_is_named() -> None:
-    from optimizer.compare_page import cheapest_sentence, decision_html
+    from optimizer.whatif.page import cheapest_sentence, decision_html
 
     frame = _plans_frame()
     assert cheapest_sentence(frame) == (
@@ -600,7 +601,7 @@ def test_the_cheapest_plan_that_meets_everything_is_named() -> None:
 
 
 def test_differences_within_run_to_run_variation_are_flagged() -> None:
-    from optimizer.compare_page import Variation, within_noise
+    from optimizer.whatif.page import Variation, within_noise
 
     frame = _plans_frame()
     noise = within_noise(frame, Variation("current", {"evening_share_percent": 2.5}))
@@ -613,7 +614,7 @@ def test_differences_within_run_to_run_variation_are_flagged() -> None:
 
 
 def test_paid_cost_counts_hours_on_shift_and_is_unknown_without_a_rate(load) -> None:
-    from optimizer.problem import build_problem
+    from optimizer.planning.build import build_problem
     from optimizer.timetable import Timetable
 
     scenario = tiny(

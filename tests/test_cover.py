@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from optimizer.cover import cover_ceiling
-from optimizer.diagnose import check_capacity
-from optimizer.findings import Finding
-from optimizer.problem import build_problem
+from optimizer.check import ValidationReport, validate
+from optimizer.findings.diagnose import check_capacity
+from optimizer.findings.finding import Finding
+from optimizer.planning.build import build_problem
+from optimizer.planning.cover import cover_ceiling
 from optimizer.scenario import Scenario, ScenarioError, load_scenario
 from optimizer.timetable import Booking, OnCallShift, Timetable
-from optimizer.validate import ValidationReport, validate
 
 from .conftest import ROOT
 

@@ -1,6 +1,6 @@
 """Issue 20: one truth per rule. The constructor, the model, the checker and the explanations
-take each rule from one definition (:mod:`optimizer.definitions`); drift found before is tested
-here, the agreement of whole timetables in ``test_agreement.py``."""
+take each rule from one definition (:mod:`optimizer.rules.definitions`); drift found before is
+tested here, the agreement of whole timetables in ``test_agreement.py``."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from optimizer.assemble import cover_unmet
-from optimizer.construct import construct
-from optimizer.definitions import cover_required, wait_limit
+from optimizer.assemble.assembly import cover_unmet
+from optimizer.check import validate
+from optimizer.check.goals import score_card
+from optimizer.construct.constructor import construct
 from optimizer.model.builder import FAMILIES, build_model
-from optimizer.problem import build_problem
-from optimizer.rules import BY_ID, HARD, SOFT
+from optimizer.planning.build import build_problem
+from optimizer.rules.catalogue import BY_ID, HARD, SOFT
+from optimizer.rules.definitions import cover_required, wait_limit
 from optimizer.scenario import Scenario
-from optimizer.score import score_card
 from optimizer.timetable import Booking, OnCallShift, Timetable
-from optimizer.validate import validate
 
 from .agreement import disagreements
 from .conftest import TINY, tiny

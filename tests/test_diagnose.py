@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.diagnose import check_capacity
-from optimizer.problem import build_problem
+from optimizer.findings.diagnose import check_capacity
+from optimizer.planning.build import build_problem
 
 from .conftest import ROOT, TINY, solve_checked, tiny
 
@@ -274,7 +274,7 @@ def _rivera_week(load):  # type: ignore[no-untyped-def]
 
 
 def test_the_unmet_reason_names_the_person_the_hours_and_the_group(load):
-    from optimizer.unmet import explain_unmet
+    from optimizer.explain.unmet import explain_unmet
 
     problem, timetable = _rivera_week(load)
     [unmet] = explain_unmet(problem, timetable)
@@ -283,7 +283,7 @@ def test_the_unmet_reason_names_the_person_the_hours_and_the_group(load):
 
 
 def test_limits_used_up_reads_the_timetable(load):
-    from optimizer.weekly_hours import limits_used_up
+    from optimizer.findings.weekly_hours import limits_used_up
 
     problem, timetable = _rivera_week(load)
     occ = next(o for o in problem.occurrences if problem.series[o.series].id == "trauma-group/A/1")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from itertools import pairwise
 
+from optimizer.check import validate
+from optimizer.check.goals import score_card
 from optimizer.scenario import load_scenario
-from optimizer.score import score_card
-from optimizer.validate import validate
 
 from .conftest import DEFAULT_SCENARIO, TINY, solve_checked, tiny
 

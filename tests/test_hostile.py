@@ -24,9 +24,10 @@ import openpyxl
 import pytest
 import yaml
 
-from optimizer import pipeline
-from optimizer.cli import main
-from optimizer.output import RunFolder, safe_name, write_atomic
+from optimizer.check import ValidationReport, validate
+from optimizer.cli.main import main
+from optimizer.reports.output import RunFolder, safe_name, write_atomic
+from optimizer.run import pipeline
 from optimizer.scenario import load_scenario
 from optimizer.scenario.source import MAX_FILE_BYTES, MAX_VALUES
 from optimizer.timetable import (
@@ -44,7 +45,6 @@ from optimizer.timetable import (
     timetable_csv,
     unmet_csv,
 )
-from optimizer.validate import ValidationReport, validate
 
 from .conftest import tiny
 

@@ -24,11 +24,12 @@ from typing import Any
 
 import pytest
 
-from optimizer.problem import build_problem
+from optimizer.check import validate
+from optimizer.planning.build import build_problem
+from optimizer.reports.summary import build_summary
 from optimizer.scenario import load_scenario
-from optimizer.solve import Result, Settings, solve
-from optimizer.summary import build_summary
-from optimizer.validate import validate
+from optimizer.search.result import Result, Settings
+from optimizer.search.solve import solve
 
 from .conftest import DEFAULT_SCENARIO, ROOT
 from .test_hostile import assert_valid_run
@@ -206,8 +207,8 @@ def test_an_interrupt_while_starting_up_is_a_plain_message(tmp_path: Path, week:
 
 _TERM_WHILE_WRITING = """
 import os, signal, sys
-from optimizer.cli import main
-from optimizer.output import RunFolder
+from optimizer.cli.main import main
+from optimizer.reports.output import RunFolder
 real_write = RunFolder.write
 def stopped_while_writing(self, name, data):
     if name == "on_call.csv":

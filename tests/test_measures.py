@@ -12,15 +12,15 @@ from typing import Any
 
 import pytest
 
-from optimizer.measures import evening_after, utilization_percent
-from optimizer.plan_metrics import plan_metrics
-from optimizer.problem import build_problem
+from optimizer.check import validate
+from optimizer.check.goals import score_card
+from optimizer.planning.build import build_problem
 from optimizer.reports import tables
 from optimizer.reports.data import ReportData
+from optimizer.reports.measures import evening_after, utilization_percent
 from optimizer.scenario import Scenario
-from optimizer.score import score_card
 from optimizer.timetable import Booking, Timetable
-from optimizer.validate import validate
+from optimizer.whatif.metrics import plan_metrics
 
 from .conftest import tiny
 

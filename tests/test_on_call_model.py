@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from optimizer.cli import main
+from optimizer.cli.main import main
 
 from .conftest import solve_checked, tiny
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer import cli
+from optimizer.cli import main as cli
 from optimizer.scenario import ScenarioError, load_scenario
 
 from .test_compare import BASE, line_in, overlay, write

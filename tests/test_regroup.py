@@ -11,16 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
-from optimizer.cli import main
-from optimizer.construct import construct
-from optimizer.hints import hint
+from optimizer.check import validate
+from optimizer.cli.main import main
+from optimizer.construct.constructor import construct
 from optimizer.model.builder import build_model
-from optimizer.model.template import plan_all
-from optimizer.partition import day_classes, partition
-from optimizer.problem import build_problem
-from optimizer.regroup import Grouped, regroup, unplaced
-from optimizer.solve import Settings, solve
-from optimizer.validate import validate
+from optimizer.planning.build import build_problem
+from optimizer.planning.partition import day_classes, partition
+from optimizer.planning.templates import plan_all
+from optimizer.search.hints import hint
+from optimizer.search.regroup import Grouped, regroup, unplaced
+from optimizer.search.result import Settings
+from optimizer.search.solve import solve
 
 from .conftest import tiny
 
@@ -77,7 +78,7 @@ def test_residents_without_common_time_get_groups_of_their_own(load):
     assert len(problem.groups) == 3
     assert unplaced(problem, construct(problem)) == 0
     # and check does not call it impossible: only groups that cannot be split would block
-    from optimizer.diagnose import check_capacity
+    from optimizer.findings.diagnose import check_capacity
 
     assert not [f for f in check_capacity(problem) if f.blocking]
 
@@ -153,7 +154,7 @@ def test_a_home_whose_recreation_cannot_meet_as_one_group_is_completed(load):
     plans = plan_all(problem)
     better = regroup(Grouped(problem, plans, construct(problem, plans)), deadline=float("inf"))
     assert better.unplaced == 0
-    from optimizer.assemble import timetable_of
+    from optimizer.assemble.assembly import timetable_of
 
     timetable = timetable_of(better.problem, better.assignment)
     report = validate(better.problem.scenario, timetable)
@@ -178,7 +179,7 @@ def test_a_group_too_big_for_the_rooms_it_can_use_is_split_for_smaller_rooms(loa
     assert start.unplaced > 0  # one group of 14: only the yard holds it
     better = regroup(start, deadline=float("inf"))
     assert better.unplaced == 0
-    from optimizer.assemble import timetable_of
+    from optimizer.assemble.assembly import timetable_of
 
     timetable = timetable_of(better.problem, better.assignment)
     assert validate(better.problem.scenario, timetable).ok
@@ -266,7 +267,8 @@ def _two_programs_one_room(rooms: int) -> dict:
 def test_an_unmet_reason_names_what_blocks_it(load):
     """Two sessions with different people need the one room open one hour a week: the reason
     names the room, and a second room (that cause relaxed, nothing else) places both."""
-    from optimizer.solve import Settings, solve
+    from optimizer.search.result import Settings
+    from optimizer.search.solve import solve
 
     one = solve(build_problem(load(_two_programs_one_room(1))), Settings(time_limit=5))
     assert one.timetable is not None
@@ -339,8 +341,8 @@ def test_a_far_off_bound_is_not_called_the_best_possible(write_scenario):
     score (gap over 50 %) proves little, and the summary says so instead."""
     import dataclasses
 
+    from optimizer.reports.summary import build_summary, summary_text
     from optimizer.scenario import load_scenario
-    from optimizer.summary import build_summary, summary_text
 
     path = write_scenario(tiny())
     scenario = load_scenario(path)

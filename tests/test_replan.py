@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.problem import build_problem
-from optimizer.replan import attach_previous, changes_between
-from optimizer.solve import Settings, solve
+from optimizer.check import validate
+from optimizer.planning.build import build_problem
+from optimizer.planning.replan import attach_previous, changes_between
+from optimizer.search.result import Settings
+from optimizer.search.solve import solve
 from optimizer.timetable import Booking
-from optimizer.validate import validate
 
 from .conftest import ROOT, solve_checked, tiny
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from optimizer import cli
-from optimizer.output import safe_name
+from optimizer.cli import main as cli
+from optimizer.reports.output import safe_name
 
 SCENARIO = """\
 name: Tiny House

@@ -24,15 +24,16 @@ import pytest
 import yaml
 from matplotlib.figure import Figure
 
-from optimizer.output import RunFolder, safe_name
-from optimizer.problem import Problem, build_problem
+from optimizer.planning.build import build_problem
+from optimizer.planning.problem import Problem
 from optimizer.reports import charts, ics, pdf, tables, write_reports, xlsx
 from optimizer.reports.data import ReportData, build_data
+from optimizer.reports.output import RunFolder, safe_name
 from optimizer.reports.privacy import initials, neutralize, resident_display
+from optimizer.reports.summary import build_summary
 from optimizer.scenario import Scenario, load_scenario
 from optimizer.scenario.schema import Resident
-from optimizer.solve import Result
-from optimizer.summary import build_summary
+from optimizer.search.result import Result
 from optimizer.timetable import Booking
 
 from .conftest import solve_checked, tiny
@@ -961,7 +962,7 @@ def test_a_report_failure_does_not_lose_the_run(
 
 
 def test_cli_solve_writes_the_reports(write_scenario: Any, tmp_path: Path) -> None:
-    from optimizer.cli import main
+    from optimizer.cli.main import main
 
     out = tmp_path / "out"
     path = write_scenario(tiny())

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 
 import pytest
 
+from optimizer.check.goals import score_card
 from optimizer.scenario import load_scenario
-from optimizer.score import score_card
 
 from .conftest import DEFAULT_SCENARIO, TINY, solve_checked, tiny
 
@@ -243,8 +243,9 @@ def test_default_scenario_places_every_session():
 def test_deterministic_mode_gives_the_same_timetable(load):
     """Same scenario, seed and worker count with --deterministic: the same timetable. (The
     cost: interleaved search, typically somewhat slower to good solutions; bench/README.md.)"""
-    from optimizer.problem import build_problem
-    from optimizer.solve import Settings, solve
+    from optimizer.planning.build import build_problem
+    from optimizer.search.result import Settings
+    from optimizer.search.solve import solve
 
     residents = [{"id": f"R0{i}", "busy": f"2026-12-0{7 + i % 3}"} for i in range(1, 6)]
     calendar = {"start": "2026-12-07", "weeks": 2, "open": "Mon-Fri 09:00-17:00"}
@@ -276,7 +277,7 @@ def test_groups_around_times_of_a_period_longer_than_the_plan():
     one-week plan crashed (a period longer than the horizon)."""
     import numpy as np
 
-    from optimizer.grouping import form_groups
+    from optimizer.planning.grouping import form_groups
 
     week = 7 * 96
     starts = {r: np.zeros(week, dtype=bool) for r in range(6)}
@@ -289,8 +290,9 @@ def test_groups_around_times_of_a_period_longer_than_the_plan():
 def test_a_solve_ends_when_it_is_done(load):
     """Issue 12: a small home does not wait for its time limit: the tiny home is proven best
     (or the search stalls) long before 60 s, and the summary says which ended it."""
-    from optimizer.problem import build_problem
-    from optimizer.solve import Settings, solve
+    from optimizer.planning.build import build_problem
+    from optimizer.search.result import Settings
+    from optimizer.search.solve import solve
 
     result = solve(build_problem(load(tiny())), Settings(time_limit=60, workers=2))
     assert result.complete

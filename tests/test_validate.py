@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 import optimizer.check
+from optimizer.check import CoverageReport, Shortfall, ValidationReport, validate
 from optimizer.scenario import Scenario, load_scenario
 from optimizer.timetable import Booking, OnCallShift, Timetable, Unmet
-from optimizer.validate import CoverageReport, Shortfall, ValidationReport, validate
 
 MON = dt.date(2026, 12, 7)
 TUE, WED, THU, FRI = (MON + dt.timedelta(days=i) for i in range(1, 5))
@@ -353,7 +353,7 @@ def test_together_and_apart(scenario: Scenario) -> None:
 
 def test_validator_is_independent_of_the_model() -> None:
     """No module of the check package imports the model, the solver or the slot masks of
-    ``optimizer.problem``."""
+    ``optimizer.planning.problem``."""
     imported = set()
     for path in Path(optimizer.check.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -668,7 +668,7 @@ def test_groups_differ_in_size_by_at_most_two(tmp_path: Path) -> None:
 
 
 def test_cli_validate_rejects_two_facilitators_and_unbalanced_groups(tmp_path: Path) -> None:
-    from optimizer import cli
+    from optimizer.cli import main as cli
     from optimizer.timetable import timetable_csv
 
     home = tmp_path / "ten.yaml"
@@ -746,7 +746,7 @@ def test_a_move_with_a_reason_either_way_is_not_a_violation(tmp_path: Path) -> N
 
 
 def test_score_card_counts_unplaced_sessions(scenario: Scenario) -> None:
-    from optimizer.score import score_card
+    from optimizer.check.goals import score_card
 
     unmet = Unmet("trauma-group", "trauma-group/A/1", "group A", "week 1", 1, "no room")
     without = timetable({"tg": None}, unmet=[unmet])
@@ -775,10 +775,11 @@ REPLAN: dict[str, Any] = {
 def test_replan_score_card_adds_up_to_the_objective(tmp_path: Path) -> None:
     """A re-plan after an absence: the score card, with the previous timetable, counts
     ``replan_change`` like the model, so its penalties sum to the proven optimum."""
-    from optimizer.problem import build_problem
-    from optimizer.replan import attach_previous
-    from optimizer.score import score_card
-    from optimizer.solve import Settings, Status, solve
+    from optimizer.check.goals import score_card
+    from optimizer.planning.build import build_problem
+    from optimizer.planning.replan import attach_previous
+    from optimizer.search.result import Settings, Status
+    from optimizer.search.solve import solve
 
     settings = Settings(time_limit=60, patience=None, deterministic=True)
     first = solve(build_problem(write_scenario(tmp_path, REPLAN)), settings)

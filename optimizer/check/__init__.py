@@ -1,6 +1,6 @@
 """Solver-free checks of a timetable against its scenario: one function per hard rule
 (:data:`CHECKS`, yielding what it finds broken) and one per soft goal (:data:`COUNTS` in
-:mod:`.goals`), each keyed by its id in :mod:`optimizer.rules`, all reading one
+:mod:`.goals`), each keyed by its id in :mod:`optimizer.rules.catalogue`, all reading one
 :class:`~.view.View`. Nothing here imports the model or the solver.
 
 Hard rules broken are :class:`Violation` s. Demand the timetable does not meet is a
@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..scenario.schema import Scenario
-from ..timetable import Timetable
-from . import form, groups, on_call, people, place, resources
-from .goals import COUNTS, GOAL_TEXT, GoalScore, score_card
-from .results import CoverageReport, Shortfall, ValidationReport, Violation
-from .view import View
+from optimizer.check import form, groups, on_call, people, place, resources
+from optimizer.check.card import GOAL_TEXT, GoalScore
+from optimizer.check.goals import COUNTS, score_card
+from optimizer.check.results import CoverageReport, Shortfall, ValidationReport, Violation
+from optimizer.check.view import View
+from optimizer.scenario.schema import Scenario
+from optimizer.timetable import Timetable
 
 Check = Callable[[View], Iterable[str]]
 

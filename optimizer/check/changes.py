@@ -9,13 +9,10 @@ after the solve."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
-from ..timetable import Booking, OnCallShift
-from .view import View
-
-if TYPE_CHECKING:
-    from .goals import Card, GoalScore
+from optimizer.check.card import Card, GoalScore
+from optimizer.check.view import View
+from optimizer.timetable import Booking, OnCallShift
 
 
 def _room_kind(v: View, room_id: str) -> object:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .text import day, session, split_session, when
-from .view import View
+from optimizer.check.text import day, session, split_session, when
+from optimizer.check.view import View
 
 
 def horizon(v: View) -> Iterator[str]:

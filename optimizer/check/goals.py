@@ -2,7 +2,7 @@
 
 Each soft goal is counted here from the timetable's rows (dates, minutes, ids), the way a
 person would count it, and weighted by ``scenario.goals``: one function per goal in
-:data:`COUNTS`, keyed by its id in :mod:`optimizer.rules`. The solver minimises the same
+:data:`COUNTS`, keyed by its id in :mod:`optimizer.rules.catalogue`. The solver minimises the same
 counts; tests check that both agree. Each goal also names its worst offenders in words.
 """
 
@@ -11,49 +11,20 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from ..grouping import fewest_groups
-from ..rules import BY_ID, GOALS
-from ..scenario.phrases import DAY_NAMES, format_minutes
-from ..scenario.schema import Scenario
-from ..timetable import Booking, Timetable
-from ..waits import resident_waits, split_shifts
-from .changes import replan_change
-from .groups import moves, period_start, series, usual_times
-from .on_call import cover_short_slots
-from .results import ValidationReport
-from .text import group_of
-from .view import View
-
-GOAL_TEXT: dict[str, str] = {g: BY_ID[g].name for g in GOALS}
-
-
-@dataclass
-class GoalScore:
-    name: str
-    weight: int
-    count: int = 0
-    offenders: list[str] = field(default_factory=list)
-
-    @property
-    def penalty(self) -> int:
-        return self.weight * self.count
-
-    @property
-    def text(self) -> str:
-        return GOAL_TEXT.get(self.name, self.name)
-
-
-@dataclass
-class Card:
-    """What a count reads: the view, the validator's report and, for a re-plan, the
-    previous timetable's bookings and shifts and the first day that may change."""
-
-    view: View
-    report: ValidationReport
-    previous: Timetable | None = None
-    since: dt.date | None = None
+from optimizer.check.card import Card, GoalScore
+from optimizer.check.changes import replan_change
+from optimizer.check.groups import moves, period_start, series, usual_times
+from optimizer.check.on_call import cover_short_slots
+from optimizer.check.results import ValidationReport
+from optimizer.check.text import group_of
+from optimizer.check.view import View
+from optimizer.check.waits import resident_waits, split_shifts
+from optimizer.planning.grouping import fewest_groups
+from optimizer.rules.catalogue import GOALS
+from optimizer.scenario.phrases import DAY_NAMES, format_minutes
+from optimizer.scenario.schema import Scenario
+from optimizer.timetable import Booking, Timetable
 
 
 def _when(d: dt.date, start: int, end: int) -> str:

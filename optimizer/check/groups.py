@@ -9,10 +9,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import combinations
 
-from ..definitions import needs_different_days
-from ..timetable import Booking
-from .text import and_, day, split_session, when
-from .view import MAKE_ROOM, View
+from optimizer.check.text import and_, day, split_session, when
+from optimizer.check.view import MAKE_ROOM, View
+from optimizer.rules.definitions import needs_different_days
+from optimizer.timetable import Booking
 
 
 def _memberships(v: View) -> dict[tuple[str, str], dict[str, str]]:

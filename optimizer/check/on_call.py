@@ -7,11 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..definitions import cover_hours, cover_short
-from ..scenario.schema import Program
-from ..timetable import OnCallShift
-from .results import CoverageReport
-from .text import (
+from optimizer.check.results import CoverageReport
+from optimizer.check.text import (
     Interval,
     and_,
     contains,
@@ -23,7 +20,10 @@ from .text import (
     span,
     when,
 )
-from .view import View
+from optimizer.check.view import View
+from optimizer.rules.definitions import cover_hours, cover_short
+from optimizer.scenario.schema import Program
+from optimizer.timetable import OnCallShift
 
 
 def _shifts(v: View) -> Iterator[tuple[OnCallShift, Program | None]]:
@@ -79,7 +79,7 @@ def on_call_overlap(v: View) -> Iterator[str]:
 
 def cover_scope(v: View, prog: Program, date: dt.date) -> list[Interval]:
     """The opening hours on ``date`` that a required cover asks for
-    (:func:`optimizer.definitions.cover_hours`)."""
+    (:func:`optimizer.rules.definitions.cover_hours`)."""
     hours = v.open_on(date)
     return hours if prog.cover is None else cover_hours(prog.cover, date, hours, v.slot)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..grouping import SIZE_TOLERANCE
-from .text import and_, session, split_session, when
-from .view import View
+from optimizer.check.text import and_, session, split_session, when
+from optimizer.check.view import View
+from optimizer.planning.grouping import SIZE_TOLERANCE
 
 
 def one_facilitator(v: View) -> Iterator[str]:

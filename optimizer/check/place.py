@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .text import and_, block_text, contains, session, span, when
-from .view import View
+from optimizer.check.text import and_, block_text, contains, session, span, when
+from optimizer.check.view import View
 
 
 def opening_hours(v: View) -> Iterator[str]:

@@ -7,8 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from ..timetable import Booking, OnCallShift
-from .text import (
+from optimizer.check.text import (
     Interval,
     and_,
     day,
@@ -19,8 +18,9 @@ from .text import (
     session,
     when,
 )
-from .text import what as what_of
-from .view import View
+from optimizer.check.text import what as what_of
+from optimizer.check.view import View
+from optimizer.timetable import Booking, OnCallShift
 
 
 def room_double_booked(v: View) -> Iterator[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Violation:
-    """A hard rule the timetable breaks; ``rule`` is its id in :mod:`optimizer.rules`."""
+    """A hard rule the timetable breaks; ``rule`` is its id in :mod:`optimizer.rules.catalogue`."""
 
     rule: str
     message: str

@@ -8,9 +8,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from ..scenario.phrases import DAY_NAMES, format_minutes
-from ..scenario.schema import TimedBlock
-from ..timetable import Booking, OnCallShift
+from optimizer.scenario.phrases import DAY_NAMES, format_minutes
+from optimizer.scenario.schema import TimedBlock
+from optimizer.timetable import Booking, OnCallShift
 
 Interval = tuple[int, int]  # [start, end) in minutes from midnight
 T = TypeVar("T")

@@ -4,8 +4,8 @@ Every check and every goal count reads the timetable through this view: the scen
 staff, residents and programs by id, opening hours and availability rounded to whole slots,
 each program's attendees and periods, and what is derived once (the demand met, the on-call
 coverage, why a session is away from its usual time). It shares nothing with the CP-SAT model
-or with the slot masks of ``optimizer.problem``: agreeing with them independently is what makes
-it a check.
+or with the slot masks of ``optimizer.planning.problem``: agreeing with them independently is what
+makes it a check.
 
 Rounding follows the scenario's slots: availability and opening windows shrink to whole slots
 (09:10-17:00 with 15-minute slots is 09:15-17:00); busy, closed and unavailable blocks widen to
@@ -21,11 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..scenario.phrases import Window
-from ..scenario.schema import Program, Resident, Room, Scenario, Staff, TimedBlock
-from ..timetable import Booking, Timetable
-from .results import CoverageReport, Shortfall
-from .text import Interval, block_text, contains, intersect, length, merge, subtract
+from optimizer.check.results import CoverageReport, Shortfall
+from optimizer.check.text import Interval, block_text, contains, intersect, length, merge, subtract
+from optimizer.scenario.phrases import Window
+from optimizer.scenario.schema import Program, Resident, Room, Scenario, Staff, TimedBlock
+from optimizer.timetable import Booking, Timetable
 
 MAKE_ROOM = "moved to make room for other sessions (no closure or absence at the usual time)"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .context import Context, domain_of_mask
-from .template import Masks
+from optimizer.model.context import Context, domain_of_mask
+from optimizer.planning.templates import Masks
 
 
 def add_availability(ctx: Context) -> None:

@@ -8,16 +8,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from ..problem import Problem
-from ..rules import BY_ID
-from ..rules import name as rule_name
-from ..scenario.schema import Goals
-from .availability import add_availability
-from .changes import add_changes
-from .context import Context
-from .days import add_different_days
-from .facilitators import add_facilitator_rules
-from .goals import (
+from optimizer.model.availability import add_availability
+from optimizer.model.changes import add_changes
+from optimizer.model.context import Context
+from optimizer.model.days import add_different_days
+from optimizer.model.facilitators import add_facilitator_rules
+from optimizer.model.goals import (
     add_extra_groups,
     add_fair_load,
     add_late_evening,
@@ -27,19 +23,23 @@ from .goals import (
     add_staff_preferences,
     add_unplaced,
 )
-from .idle import add_idle_gaps, add_split_shifts
-from .on_call import add_on_call
-from .recurrence import add_recurrence
-from .residents import add_resident_rules
-from .rooms import add_room_rules
-from .staff import add_staff_rules
-from .template import Plan
-from .variables import add_variables
+from optimizer.model.idle import add_idle_gaps, add_split_shifts
+from optimizer.model.on_call import add_on_call
+from optimizer.model.recurrence import add_recurrence
+from optimizer.model.residents import add_resident_rules
+from optimizer.model.rooms import add_room_rules
+from optimizer.model.staff import add_staff_rules
+from optimizer.model.variables import add_variables
+from optimizer.planning.problem import Problem
+from optimizer.planning.templates import Plan
+from optimizer.rules.catalogue import BY_ID
+from optimizer.rules.catalogue import name as rule_name
+from optimizer.scenario.schema import Goals
 
 
 @dataclass(frozen=True)
 class Family:
-    """A rule family: the rules and goals it states (ids in :mod:`optimizer.rules`, whose
+    """A rule family: the rules and goals it states (ids in :mod:`optimizer.rules.catalogue`, whose
     catalogue alone gives each its tier) and the function that adds them to a model."""
 
     ids: tuple[str, ...]
@@ -56,7 +56,7 @@ class Family:
 
 
 # Rules the timetable's form and its groups guarantee: variables exist only for the groups
-# formed before the model (optimizer.grouping), at their program's length, on the slot grid
+# formed before the model (optimizer.planning.grouping), at their program's length, on the slot grid
 # inside the plan, one occurrence per session and period; on call only for qualified staff
 # available for the whole block.
 _BY_CONSTRUCTION = (

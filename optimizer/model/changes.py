@@ -5,8 +5,8 @@ the timetable stable; this makes stability part of the objective."""
 
 from __future__ import annotations
 
-from ..problem import PreviousBooking
-from .context import Context
+from optimizer.model.context import Context
+from optimizer.planning.problem import PreviousBooking
 
 
 def pool_of(ctx: Context, room: int | None) -> int | None:

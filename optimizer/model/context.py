@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..problem import Mask, Problem, starts_where_free
-from ..rules import BY_ID, SOFT
-from ..scenario.schema import Goals
-from .template import Plan
+from optimizer.planning.problem import Mask, Problem, starts_where_free
+from optimizer.planning.templates import Plan
+from optimizer.rules.catalogue import BY_ID, SOFT
+from optimizer.scenario.schema import Goals
 
 Lit = cp_model.IntVar  # a Boolean variable or its negation
 LinearExpr = cp_model.LinearExprT

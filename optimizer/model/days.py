@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from ..definitions import needs_different_days
-from .context import Context, LinearExpr, domain_of
+from optimizer.model.context import Context, LinearExpr, domain_of
+from optimizer.rules.definitions import needs_different_days
 
 
 def day_of(ctx: Context, o: int) -> LinearExpr:

@@ -1,11 +1,11 @@
 """Hard rule ``one_facilitator``: every session that runs has exactly one facilitator, and only
 staff who hold all of the program's roles (``facilitator_role``) and serve the group's house
 (``house``) are candidates at all
-(see :meth:`optimizer.problem.Problem.staff_candidates`)."""
+(see :meth:`optimizer.planning.problem.Problem.staff_candidates`)."""
 
 from __future__ import annotations
 
-from .context import Context
+from optimizer.model.context import Context
 
 
 def add_facilitator_rules(ctx: Context) -> None:

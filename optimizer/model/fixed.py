@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from ..problem import Problem
-from ..timetable import Timetable
-from .builder import FAMILIES, Family, build_model
-from .context import Context
-from .represent import Issue, Values, represent
-from .template import Plan, plan_all
+from optimizer.model.builder import FAMILIES, Family, build_model
+from optimizer.model.context import Context
+from optimizer.model.represent import Issue, Values, represent
+from optimizer.planning.problem import Problem
+from optimizer.planning.templates import Plan, plan_all
+from optimizer.timetable import Timetable
 
 
 @dataclass

@@ -7,7 +7,8 @@ occurrences share their template's literals, so a goal costs a literal per serie
 - ``same_facilitator``: each facilitator beyond the first for a group (or a resident's one-on-ones).
 - ``late_evening``: a session ending after ``goals.late_evening_after``.
 - ``staff_preferences``: a session led inside a staff member's ``avoids`` or outside ``prefers``.
-- ``extra_group``: a group that runs beyond the fewest that fit (:mod:`optimizer.grouping`).
+- ``extra_group``: a group that runs beyond the fewest that fit
+(:mod:`optimizer.planning.grouping`).
 - ``resident_daily_load``: sessions beyond ``goals.max_sessions_per_day`` for a resident.
 - ``fair_load``: most minus least booked slots among staff who can lead the same programs.
 """
@@ -21,9 +22,9 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..definitions import needs_different_days
-from .context import Context, domain_of_mask
-from .days import day_of, siblings
+from optimizer.model.context import Context, domain_of_mask
+from optimizer.model.days import day_of, siblings
+from optimizer.rules.definitions import needs_different_days
 
 
 def add_unplaced(ctx: Context) -> None:

@@ -15,9 +15,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from ..definitions import wait_limit
-from .context import Context
-from .goals import on_day_literals
+from optimizer.model.context import Context
+from optimizer.model.goals import on_day_literals
+from optimizer.rules.definitions import wait_limit
 
 Item = tuple[Any, Any, Any, int]  # (presence literal, first-minute expr, last expr, duration)
 

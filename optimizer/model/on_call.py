@@ -11,10 +11,9 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from ..cover import required_slots
-from ..definitions import cover_required
-from ..problem import Problem
-from .context import Context
+from optimizer.model.context import Context
+from optimizer.planning.cover import on_call_runs, required_slots
+from optimizer.rules.definitions import cover_required
 
 
 def add_on_call(ctx: Context) -> None:
@@ -72,21 +71,6 @@ def _shift_lengths(ctx: Context) -> None:
             for s in {x for b in run for x in b.candidates}:
                 lits = [v.on_call.get((b.index, s)) for b in run]
                 _stretch(m, lits, run, shifts.shortest, shifts.longest, p.clock.slot_minutes)
-
-
-def on_call_runs(p: Problem, program: int) -> list[list]:
-    """The program's blocks cut into runs of back-to-back blocks on one day."""
-    runs: list[list] = []
-    for b in p.on_call_blocks:
-        if b.program != program:
-            continue
-        last = runs[-1][-1] if runs else None
-        same_day = last is not None and p.clock.date_of(last.start) == p.clock.date_of(b.start)
-        if last is not None and last.end == b.start and same_day:
-            runs[-1].append(b)
-        else:
-            runs.append([b])
-    return runs
 
 
 def _stretch(m, lits, run, shortest, longest, slot):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .context import Context, domain_of
+from optimizer.model.context import Context, domain_of
 
 
 def add_recurrence(ctx: Context) -> None:

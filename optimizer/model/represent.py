@@ -14,11 +14,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from ..construct import Placed
-from ..grouping import SIZE_TOLERANCE
-from ..problem import Group, Mask, Problem, ProgramInfo, Series
-from ..timetable import Booking, OnCallShift, Timetable
-from .template import Plan
+from optimizer.construct.constructor import Placed
+from optimizer.planning.grouping import SIZE_TOLERANCE
+from optimizer.planning.problem import Group, Mask, Problem, ProgramInfo, Series
+from optimizer.planning.templates import Plan
+from optimizer.timetable import Booking, OnCallShift, Timetable
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ held by :mod:`.availability`, through the group's start times.)"""
 
 from __future__ import annotations
 
-from .context import Context
+from optimizer.model.context import Context
 
 
 def add_resident_rules(ctx: Context) -> None:

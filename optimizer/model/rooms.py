@@ -1,13 +1,13 @@
 """Hard rules ``room_features``, ``room_capacity``, ``house`` and ``room_double_booked``: every
 session that runs has one room of its group's house with the features it needs that holds its
 group and facilitator (pools that do not are never
-candidates, see :meth:`optimizer.problem.Problem.pool_candidates`), and a room hosts one
+candidates, see :meth:`optimizer.planning.problem.Problem.pool_candidates`), and a room hosts one
 session at a time. Interchangeable rooms form a pool that hosts at most as many sessions at
 once as it has rooms; the rooms themselves are assigned after the solve (exact for intervals)."""
 
 from __future__ import annotations
 
-from .context import Context
+from optimizer.model.context import Context
 
 
 def add_room_rules(ctx: Context) -> None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from .context import Context
+from optimizer.model.context import Context
 
 
 def add_staff_rules(ctx: Context) -> None:

@@ -15,14 +15,14 @@ By construction this family states the rules of the timetable's form and its gro
 ``group_size``, ``balanced_groups``, ``group_stable``, ``together``, ``apart``,
 ``on_call_role``, ``on_call_available``): an occurrence exists once per session and period, at
 its program's length, on the slot grid inside the plan, for a group formed before the model by
-:mod:`optimizer.grouping` (its members attend it); on call only for qualified staff available
-for the whole block.
+:mod:`optimizer.planning.grouping` (its members attend it); on call only for qualified staff
+available for the whole block.
 """
 
 from __future__ import annotations
 
-from .context import Context, domain_of, domain_of_mask
-from .template import plan_all
+from optimizer.model.context import Context, domain_of, domain_of_mask
+from optimizer.planning.templates import plan_all
 
 
 def add_variables(ctx: Context) -> None:

@@ -19,7 +19,7 @@
 ``today.html``, ``today.pdf``             the front desk's board of the day (a wall sheet)
 ========================================  ==================================================
 
-File names made from ids go through :func:`optimizer.output.safe_name`. Who sees what is set
+File names made from ids go through :func:`optimizer.reports.output.safe_name`. Who sees what is set
 by audience (:mod:`.privacy`): staff sheets show residents per ``privacy``, never two alike;
 wall sheets (room timetables, the today board) name no resident and no treatment; calendar
 titles are neutral and never name a program. Every shared file carries the confidentiality
@@ -39,12 +39,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..output import RunFolder, safe_name
-from ..problem import Problem
-from ..solve import Result
-from ..validate import ValidationReport
-from . import charts, handouts, html, ics, pdf, tables, today, xlsx
-from .data import ReportData, build_data
+from optimizer.check import ValidationReport
+from optimizer.planning.problem import Problem
+from optimizer.reports import charts, handouts, html, ics, pdf, tables, today, xlsx
+from optimizer.reports.data import ReportData, build_data
+from optimizer.reports.output import RunFolder, safe_name
+from optimizer.search.result import Result
 
 __all__ = ["ReportData", "build_data", "write_reports"]
 
@@ -139,8 +139,8 @@ def write_run(
     warn: Callable[[str], None] | None = None,
 ) -> None:
     """Every file of one run, as ``solve`` writes them: the CSVs, the reports, the summary."""
-    from ..summary import summary_json
-    from ..timetable import on_call_csv, timetable_csv, unmet_csv
+    from optimizer.reports.summary import summary_json
+    from optimizer.timetable import on_call_csv, timetable_csv, unmet_csv
 
     if result.timetable is not None:
         timetable = result.timetable

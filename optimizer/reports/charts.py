@@ -16,8 +16,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from . import tables
-from .data import ReportData
+from optimizer.reports import tables
+from optimizer.reports.data import ReportData
 
 DPI = 110
 

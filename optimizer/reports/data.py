@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from ..problem import Mask, Problem
-from ..scenario.schema import Program, Resident, Room, Scenario, Staff
-from ..solve import Result
-from ..timetable import Booking, OnCallShift, Timetable, Unmet
-from ..validate import ValidationReport
-from .privacy import Privacy, resident_labels
+from optimizer.check import ValidationReport
+from optimizer.planning.problem import Mask, Problem
+from optimizer.reports.privacy import Privacy, resident_labels
+from optimizer.scenario.schema import Program, Resident, Room, Scenario, Staff
+from optimizer.search.result import Result
+from optimizer.timetable import Booking, OnCallShift, Timetable, Unmet
 
 # (strong, light): strong for charts and borders, light for timetable blocks under dark text.
 PALETTE = (

@@ -14,10 +14,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..problem import Mask, slot_runs
-from ..scenario.phrases import format_minutes
-from ..timetable import Booking, OnCallShift
-from .data import ReportData
+from optimizer.planning.problem import Mask, slot_runs
+from optimizer.reports.data import ReportData
+from optimizer.scenario.phrases import format_minutes
+from optimizer.timetable import Booking, OnCallShift
 
 View = Literal["staff", "room", "resident"]
 VIEWS: tuple[View, ...] = ("staff", "room", "resident")

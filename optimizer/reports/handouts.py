@@ -21,13 +21,13 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..scenario.phrases import format_minutes
-from ..timetable import Booking
-from .charts import plain
-from .data import ReportData
-from .html import day_text
-from .pdf import _fonts, paper
-from .privacy import CONFIDENTIAL
+from optimizer.reports.charts import plain
+from optimizer.reports.data import ReportData
+from optimizer.reports.html import day_text
+from optimizer.reports.pdf import _fonts, paper
+from optimizer.reports.privacy import CONFIDENTIAL
+from optimizer.scenario.phrases import format_minutes
+from optimizer.timetable import Booking
 
 ROW = 0.34  # inches per table row
 TOP, BOTTOM, SIDE = 1.45, 0.75, 0.6  # inches

@@ -12,12 +12,21 @@ import datetime as dt
 
 import pandas as pd
 
-from ..scenario.phrases import DAY_NAMES, format_minutes
-from .charts import Chart
-from .data import ON_CALL_COLOUR, PALETTE, ReportData
-from .grid import VIEW_TITLES, VIEWS, Block, Shade, View, WeekGrid, entities, hours_text, week_grid
-from .html_assets import CSS, SCRIPT
-from .html_summary import (
+from optimizer.reports.charts import Chart
+from optimizer.reports.data import ON_CALL_COLOUR, PALETTE, ReportData
+from optimizer.reports.grid import (
+    VIEW_TITLES,
+    VIEWS,
+    Block,
+    Shade,
+    View,
+    WeekGrid,
+    entities,
+    hours_text,
+    week_grid,
+)
+from optimizer.reports.html_assets import CSS, SCRIPT
+from optimizer.reports.html_summary import (
     _on_call_chart,
     _unmet_table,
     charts_html,
@@ -27,7 +36,8 @@ from .html_summary import (
     score_html,
     table_html,
 )
-from .privacy import CONFIDENTIAL, WALL_NOTE
+from optimizer.reports.privacy import CONFIDENTIAL, WALL_NOTE
+from optimizer.scenario.phrases import DAY_NAMES, format_minutes
 
 __all__ = ["CONFIDENTIAL", "WALL_NOTE", "esc", "redact", "render_page", "score_html", "table_html"]
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from .charts import Chart
-from .data import ReportData
+from optimizer.reports.charts import Chart
+from optimizer.reports.data import ReportData
 
 
 def esc(value: object) -> str:

@@ -29,8 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from icalendar import Calendar, Event
 
-from .data import ReportData
-from .privacy import CONFIDENTIAL
+from optimizer.reports.data import ReportData
+from optimizer.reports.privacy import CONFIDENTIAL
 
 UID_DOMAIN = "recovery-home-optimizer"
 PRODID = "-//recovery-home-optimizer//timetable//EN"

@@ -24,11 +24,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import blended_transform_factory
 
-from ..scenario.phrases import format_minutes
-from .charts import plain
-from .data import ON_CALL_COLOUR, ReportData
-from .grid import Block, Shade, WeekGrid, hours_text, week_grid
-from .html import CONFIDENTIAL, date_range_text, day_text
+from optimizer.reports.charts import plain
+from optimizer.reports.data import ON_CALL_COLOUR, ReportData
+from optimizer.reports.grid import Block, Shade, WeekGrid, hours_text, week_grid
+from optimizer.reports.html import CONFIDENTIAL, date_range_text, day_text
+from optimizer.scenario.phrases import format_minutes
 
 PAPER = {"letter": (11.0, 8.5), "a4": (842 / 72, 595 / 72)}  # landscape, inches
 PAGE = PAPER["letter"]  # the default; a figure's own size is used when drawing

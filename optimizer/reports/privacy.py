@@ -17,7 +17,7 @@ from typing import Literal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..scenario.schema import Resident
+from optimizer.scenario.schema import Resident
 
 Privacy = Literal["initials", "ids", "names"]
 

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..measures import evening_after, is_weekend, utilization_percent
-from ..scenario.phrases import DAY_NAMES
-from .data import ReportData
-from .privacy import neutralize_cell
+from optimizer.reports.data import ReportData
+from optimizer.reports.measures import evening_after, is_weekend, utilization_percent
+from optimizer.reports.privacy import neutralize_cell
+from optimizer.scenario.phrases import DAY_NAMES
 
 
 def unique_labels(items: Sequence[Any]) -> list[str]:
@@ -69,7 +69,7 @@ def staff_utilization(data: ReportData) -> pd.DataFrame:
 
     ``evening_share_percent`` and ``weekend_share_percent`` are shares of their sessions that
     end after the scenario's ``late_evening_after``, or fall on a Saturday or Sunday (see
-    :mod:`optimizer.measures`). On-call hours are listed apart; they do
+    :mod:`optimizer.reports.measures`). On-call hours are listed apart; they do
     not count towards booked hours (nor towards the weekly limit).
     """
     frame = bookings_frame(data)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..scenario.phrases import format_minutes
-from .data import ReportData
-from .handouts import Sheet, table_pages
-from .html import date_range_text, day_text, esc
-from .privacy import WALL_NOTE
+from optimizer.reports.data import ReportData
+from optimizer.reports.handouts import Sheet, table_pages
+from optimizer.reports.html import date_range_text, day_text, esc
+from optimizer.reports.privacy import WALL_NOTE
+from optimizer.scenario.phrases import format_minutes
 
 CSS = """
 body{margin:0;font:18px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;

@@ -24,10 +24,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..timetable import Booking
-from .data import ReportData
-from .privacy import CONFIDENTIAL, WALL_NOTE, neutralize, neutralize_cell
-from .xlsx_grid import grid_sheets, print_setup
+from optimizer.reports.data import ReportData
+from optimizer.reports.privacy import CONFIDENTIAL, WALL_NOTE, neutralize, neutralize_cell
+from optimizer.reports.xlsx_grid import grid_sheets, print_setup
+from optimizer.timetable import Booking
 
 MAX_SHEET_NAME = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")

@@ -17,10 +17,10 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..scenario.phrases import DAY_NAMES
-from .data import ON_CALL_COLOUR, ReportData
-from .grid import Block, View, week_grid
-from .privacy import CONFIDENTIAL, WALL_NOTE, neutralize
+from optimizer.reports.data import ON_CALL_COLOUR, ReportData
+from optimizer.reports.grid import Block, View, week_grid
+from optimizer.reports.privacy import CONFIDENTIAL, WALL_NOTE, neutralize
+from optimizer.scenario.phrases import DAY_NAMES
 
 THIN = Side(style="thin", color="FFB9C0C8")
 FOOTER_LIMIT = 250  # Excel allows 255 characters in a header or footer section

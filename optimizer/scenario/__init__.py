@@ -10,10 +10,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from .overlay import issue_at, read_scenario_data
-from .references import check_references
-from .schema import Scenario, shown
-from .source import Issue, ScenarioError, SourceMap
+from optimizer.scenario.overlay import issue_at, read_scenario_data
+from optimizer.scenario.references import check_references
+from optimizer.scenario.schema import Scenario, shown
+from optimizer.scenario.source import Issue, ScenarioError, SourceMap
 
 __all__ = ["Issue", "Scenario", "ScenarioError", "load_scenario", "parse_scenario"]
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, ValidatorFunctionWrapHandler, WrapValidator
 
-from .phrases import (
+from optimizer.scenario.phrases import (
     DURATION_EXAMPLES,
     FREQUENCY_EXAMPLES,
     Frequency,

@@ -30,8 +30,8 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .schema import Scenario
-from .source import Issue, Path_, ScenarioError, SourceMap, format_path, read_yaml
+from optimizer.scenario.schema import Scenario
+from optimizer.scenario.source import Issue, Path_, ScenarioError, SourceMap, format_path, read_yaml
 
 # (file, line, the field path as written in that file)
 Origin = tuple[str, int, Path_]

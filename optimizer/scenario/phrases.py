@@ -10,8 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clock import format_minutes, parse_time_of_day
-from .windows import DAY_NAMES, WINDOW_EXAMPLES, Window, parse_window, parse_windows
+from optimizer.scenario.clock import format_minutes, parse_time_of_day
+from optimizer.scenario.windows import (
+    DAY_NAMES,
+    WINDOW_EXAMPLES,
+    Window,
+    parse_window,
+    parse_windows,
+)
 
 __all__ = [
     "DAY_NAMES",

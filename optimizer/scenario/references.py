@@ -7,8 +7,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from .schema import Scenario, Shifts
-from .source import Issue, Path_, SourceMap
+from optimizer.scenario.schema import Scenario, Shifts
+from optimizer.scenario.source import Issue, Path_, SourceMap
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

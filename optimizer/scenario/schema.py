@@ -1,5 +1,5 @@
 """The scenario file's schema: what a program manager writes, validated field by field.
-(Just over 400 lines: one pydantic class per section of the file; the field types and phrase
+(Longer than 400 lines: one pydantic class per section of the file; the field types and phrase
 parsers live in :mod:`.fields` and :mod:`.phrases`.)
 
 Phrases ("3 times a week", "Mon-Fri 09:00-17:00", "1.5 hours") are parsed by the field types
@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .fields import (
+from optimizer.scenario.fields import (
     MAX_NAME_LENGTH,
     FrequencyField,
     Id,
@@ -43,7 +43,7 @@ from .fields import (
     shown,
     spread,
 )
-from .phrases import Frequency, Window, parse_window
+from optimizer.scenario.phrases import Frequency, Window, parse_window
 
 __all__ = ["MAX_NAME_LENGTH", "Scenario", "TimedBlock", "shown"]
 

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .clock import DAY_END, BackwardsRange, format_minutes, parse_clock_range
+from optimizer.scenario.clock import DAY_END, BackwardsRange, format_minutes, parse_clock_range
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAY_LOOKUP = {
