@@ -250,3 +250,22 @@ def read_unmet_csv(path: Path) -> list[Unmet]:
         except ValueError as exc:
             raise _bad_row(path, line, exc) from None
     return unmet
+
+
+def beside(timetable_csv: Path, name: str) -> Path | None:
+    """The file ``name`` (``on_call.csv``, ``unmet.csv``) next to a ``timetable.csv``, if any."""
+    path = timetable_csv.with_name(name)
+    return path if path.exists() else None
+
+
+def read_run(timetable_csv: Path, *, unmet: bool = True) -> Timetable:
+    """A run folder's timetable: ``timetable.csv`` with the ``on_call.csv`` and (with ``unmet``)
+    the ``unmet.csv`` beside it, where they exist. The one reader of a run folder; raises
+    ``OSError``, ``ValueError`` or ``KeyError`` naming the file and row it cannot read."""
+    on_call = beside(timetable_csv, "on_call.csv")
+    unmet_csv = beside(timetable_csv, "unmet.csv") if unmet else None
+    return Timetable(
+        read_timetable_csv(timetable_csv),
+        read_on_call_csv(on_call) if on_call else [],
+        read_unmet_csv(unmet_csv) if unmet_csv else [],
+    )

@@ -17,10 +17,11 @@ from optimizer.cli import main as cli
 from optimizer.planning.build import build_problem
 from optimizer.reports.output import RunFolder
 from optimizer.run.executor import DaskExecutor, LocalExecutor
-from optimizer.run.pipeline import load_plans, read_run
+from optimizer.run.pipeline import load_plans
 from optimizer.scenario import ScenarioError, load_scenario
 from optimizer.search.result import Settings
 from optimizer.search.solve import solve
+from optimizer.timetable import read_run
 from optimizer.whatif.compare import comparison_frame, run_comparison
 from optimizer.whatif.metrics import plan_metrics
 
@@ -322,7 +323,8 @@ def test_the_shipped_plans_are_valid():
 def recompute(plan_folder: Path, scenario_file: Path) -> dict[str, Any]:
     """The metrics of one plan, from its own run folder's files only."""
     scenario = load_scenario(scenario_file)
-    timetable = read_run(plan_folder)
+    csv = plan_folder / "timetable.csv"
+    timetable = read_run(csv) if csv.exists() else None
     summary = json.loads((plan_folder / "summary.json").read_text())
     report = validate(scenario, timetable) if timetable else None
     return plan_metrics(build_problem(scenario), timetable, report, summary)

@@ -144,3 +144,9 @@ def test_the_stages_are_the_same_in_the_package_and_the_architecture_page() -> N
     page = (REPO / "docs" / "architecture.md").read_text()
     rows = re.findall(r"^\| (\d+) \| (.+?) \|", page, re.M)
     assert [tuple(re.findall(r"`(\w+)/?`", cells)) for _, cells in rows] == STAGES
+
+
+def test_the_readme_lists_every_stage() -> None:
+    tree = (REPO / "README.md").read_text().split("## How it works", 1)[1].split("```")[1]
+    listed = re.findall(r"^  (\w+)(?:/|\.py)", tree, re.M)
+    assert listed == [p for peers in STAGES for p in peers]

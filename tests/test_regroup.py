@@ -360,3 +360,31 @@ def test_a_far_off_bound_is_not_called_the_best_possible(write_scenario):
     assert "the solver's lower bound, 16, proves little here" in score_line(2601, 16)
     assert "best possible" not in score_line(2601, 16)
     assert "best possible 2,000, gap 23.1 %" in score_line(2601, 2000)
+
+
+def test_the_reasons_are_a_step_of_the_solve_inside_its_time_limit(load):
+    """Issue 24: the explanation of unmet demand is a step the progress lines show with its
+    time, on the solve's own budget, not a hidden solve after it. Two residents kept together
+    share no free day, so their group cannot meet and its sessions need reasons."""
+    data = tiny(
+        calendar={"start": "2026-12-07", "weeks": 1, "open": "Mon-Fri 09:00-17:00"},
+        residents=[
+            {"id": "R01", "name": "Jordan P.", "busy": "Mon-Wed"},
+            {"id": "R02", "name": "Alex M.", "busy": "Thu-Fri"},
+        ],
+        programs=[GROUP],
+        grouping={"together": [["R01", "R02"]]},
+    )
+    lines: list[str] = []
+    limit = 4.0
+    result = solve(
+        build_problem(load(data)), Settings(time_limit=limit, workers=1), progress=lines.append
+    )
+    assert result.timetable is not None and result.timetable.unmet
+    step = [i for i, line in enumerate(lines) if line.startswith("Last step: why")]
+    assert step and step[0] == len(lines) - 2, lines  # the last step, after the search
+    assert re.search(r"reasons found \(\d+\.\d s\)$", lines[-1]), lines
+    assert "explain_seconds" in result.stats
+    # The reasons come from inside the budget: the search leaves them a share of the limit.
+    assert result.seconds <= limit + 1.0
+    assert all(u.reason for u in result.timetable.unmet)

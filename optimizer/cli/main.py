@@ -50,7 +50,7 @@ from optimizer.run import pipeline
 from optimizer.run.pipeline import Finished
 from optimizer.run.rebuild import rebuild
 from optimizer.scenario import Scenario, ScenarioError, load_scenario
-from optimizer.timetable import Timetable, read_on_call_csv, read_timetable_csv, read_unmet_csv
+from optimizer.timetable import read_run
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -168,9 +168,8 @@ def _replan(args: argparse.Namespace) -> int:
     if not args.previous.is_file():
         raise OutputError(f"Cannot re-plan: {args.previous} is not a timetable.csv file")
     try:
-        old = read_timetable_csv(args.previous)
-        shifts_path = args.previous.with_name("on_call.csv")
-        old_shifts = read_on_call_csv(shifts_path) if shifts_path.exists() else []
+        previous = read_run(args.previous, unmet=False)
+        old, old_shifts = previous.bookings, previous.on_call
     except (ValueError, KeyError) as exc:
         raise OutputError(f"Cannot re-plan: cannot read the previous timetable: {exc}") from None
     since = args.since or dt.date.today()
@@ -276,14 +275,12 @@ def _check(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
-    beside = args.timetable.with_name
     try:
-        bookings = read_timetable_csv(args.timetable)
-        shifts = read_on_call_csv(beside("on_call.csv")) if beside("on_call.csv").exists() else []
-        unmet = read_unmet_csv(beside("unmet.csv")) if beside("unmet.csv").exists() else []
+        timetable = read_run(args.timetable)
     except (OSError, ValueError, KeyError) as exc:
         raise OutputError(f"Cannot validate: cannot read the timetable: {exc}") from None
-    report = validate(scenario, Timetable(bookings, shifts, unmet))
+    bookings = timetable.bookings
+    report = validate(scenario, timetable)
     _print_violations(report)
     print(
         f"{len(bookings)} sessions checked: {len(report.violations)} rule violation(s), "

@@ -19,7 +19,6 @@ have their own modules.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 
 import numpy as np
@@ -175,7 +174,7 @@ def _facilitators(p: Problem, prog: ProgramInfo) -> list[Finding]:
         groups = [g for g in p.groups if g.program == prog.index and g.house == house]
         mandatory = [g for g in groups if not g.optional]
         staff = p.staff_candidates(prog, house)
-        smallest = min(len(g.members) if g.members is not None else 1 for g in mandatory) + 1
+        smallest = min(len(g.members) for g in mandatory) + 1
         rooms = _room_mask(p, prog, house, smallest)
         for period in prog.periods:
             weeks = period.end_week - period.first_week
@@ -350,11 +349,9 @@ def _rooms(p: Problem, prog: ProgramInfo) -> list[Finding]:
                 )
             )
             break
-        size = len(g.members) if g.members is not None else None
+        size = len(g.members)
         biggest = max(r.capacity for r in rooms)
-        n = len([x for x in p.groups if x.program == prog.index and x.house == g.house])
-        attendees = len(g.candidates)
-        if size is not None and size + 1 > biggest:
+        if size + 1 > biggest:
             who = (
                 "the resident and a facilitator"
                 if size == 1
@@ -368,21 +365,6 @@ def _rooms(p: Problem, prog: ProgramInfo) -> list[Finding]:
                     True,
                     prog.id,
                     fix=f"use a room for at least {size + 1} people.",
-                )
-            )
-            break
-        if size is None and math.ceil(attendees / max(1, biggest - 1)) > n:
-            max_size = p.groups[g.index].max_size
-            findings.append(
-                Finding(
-                    f"{prog.label}: groups of up to {max_size} residents need a room for "
-                    f"{max_size + 1} people with the facilitator, but the largest room with "
-                    f"{features} holds {biggest}; {attendees} residents would need "
-                    f"{math.ceil(attendees / max(1, biggest - 1))} groups.",
-                    True,
-                    prog.id,
-                    fix=f"allow groups of {biggest - 1} (max_group_size) and staff the extra "
-                    "group, or use a larger room.",
                 )
             )
             break
@@ -475,7 +457,7 @@ def _warnings(p: Problem) -> list[Finding]:
             )
     for occ in p.occurrences:
         group = p.groups[p.series[occ.series].group]
-        if len(occ.starts) == 1 and group.members is not None and len(group.members) == 1:
+        if len(occ.starts) == 1 and len(group.members) == 1:
             res = p.residents[group.members[0]]
             prog = p.programs[p.series[occ.series].program]
             findings.append(
@@ -518,7 +500,7 @@ def explain_occurrence(p: Problem, o: int) -> str:
             f"no one who can lead it ({_names([s.label for s in staff])}, roles {roles}) "
             f"is available for {hours} in a row {when}"
         )
-    size = len(group.members) if group.members is not None else 1
+    size = len(group.members)
     rooms = p.room_candidates(prog, group.house)
     features = ", ".join(sorted(prog.features)) or "any"
     if not rooms:
@@ -544,7 +526,7 @@ def explain_occurrence(p: Problem, o: int) -> str:
             f"the times its facilitators ({_names([s.label for s in staff])}) are available "
             f"never meet a free suitable room for {hours} {when}"
         )
-    members = group.members if group.members is not None else ()
+    members = group.members
     for r in members:
         if not fits(base & p.residents[r].free):
             res = p.residents[r]

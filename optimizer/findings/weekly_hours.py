@@ -348,6 +348,6 @@ def members(p: Problem, series: int) -> str:
     """Who waits for a series' sessions, by resident id (the manager's files use ids)."""
     group = p.groups[p.series[series].group]
     ids = [p.residents[r].id for r in (group.members or group.candidates)]
-    if group.members is not None and len(ids) == 1:
+    if len(ids) == 1:
         return f"for {ids[0]}"
     return f"group {group.name}: {names(ids, 8)}"

@@ -92,7 +92,6 @@ def build_problem(scenario: Scenario, keep_groups: KeptGroups | None = None) -> 
             house_index[r.house] if r.house else None,
             frozenset(r.tracks),
             ~clock.mask(_blocks(r.busy), widen=True),
-            clock.mask([b.when for b in r.busy if b.when.dated], widen=True),
         )
         for i, r in enumerate(scenario.residents)
     )

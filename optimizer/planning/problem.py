@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from optimizer.planning.slots import Clock, slot_runs, starts_where_free
 from optimizer.planning.slots import Mask as _Mask
@@ -69,7 +69,6 @@ class ResidentInfo:
     house: int | None
     tracks: frozenset[str]
     free: Mask
-    dated_busy: Mask  # one-off appointments: the weeks they fall in may move a session
 
 
 @dataclass(frozen=True)
@@ -183,7 +182,6 @@ class Problem:
     series: tuple[Series, ...]
     occurrences: tuple[Occurrence, ...]
     on_call_blocks: tuple[OnCallBlock, ...]
-    notes: tuple[str, ...] = field(default=())
     previous: Previous | None = None  # set when re-planning
 
     def spread_target(self, program: int) -> int:
@@ -195,9 +193,6 @@ class Problem:
     def open_weekdays(self) -> int:
         """On how many weekdays the home is ever open."""
         return len({d % 7 for d in range(self.clock.days) if self.open[d].any()})
-
-    def staff_index(self, sid: str) -> int:
-        return next(s.index for s in self.staff if s.id == sid)
 
     def room_candidates(self, program: ProgramInfo, house: int | None) -> list[RoomInfo]:
         return [

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from optimizer.planning.problem import Previous, PreviousBooking, Problem
 from optimizer.scenario.phrases import DAY_NAMES, format_minutes
-from optimizer.timetable import Booking, OnCallShift, Timetable
+from optimizer.timetable import Booking, OnCallShift
 
 
 def attach_previous(
@@ -201,7 +201,3 @@ def changes_csv(changes: list[Change]) -> str:
 def change_count(changes: list[Change]) -> int:
     """People to tell, summed over changed occurrences (what ``replan_change`` weighs)."""
     return sum(len(c.before.residents) + len(c.before.facilitators) for c in changes if c.before)
-
-
-def previous_timetable(bookings: list[Booking], shifts: list[OnCallShift]) -> Timetable:
-    return Timetable(bookings, shifts, [])

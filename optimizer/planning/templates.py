@@ -41,7 +41,6 @@ class Plan:
     span: int
     duration: int
     offsets: Flags  # the template's possible offsets
-    group_ok: Flags  # typical: the members are free and the home is open
     staff_ok: dict[int, Flags]  # typical: a candidate facilitator is available
     pool_ok: dict[int, Flags]  # typical: a candidate room pool is open
     clean: tuple[int, ...]  # occurrences that always follow the template
@@ -151,7 +150,7 @@ def plan_series(p: Problem, masks: Masks, s: int, always_exception: frozenset[in
     r_all = {pl: per_occ(masks.starts("pool", pl, dur)) for pl in pools}
     empty = np.zeros(span, dtype=bool)
     if not occs:
-        return Plan(s, span, dur, empty, empty, {}, {}, (), {})
+        return Plan(s, span, dur, empty, {}, {}, (), {})
     spd = p.clock.slots_per_day
     full = [o.hi - o.lo >= span for o in occs]
     typical = _domains(_typical, g_all, s_all, r_all)
@@ -182,7 +181,7 @@ def plan_series(p: Problem, masks: Masks, s: int, always_exception: frozenset[in
             exceptions[occ.index] = blocked
         else:
             clean.append(occ.index)
-    return Plan(s, span, dur, offsets, g_typ, staff_ok, pool_ok, tuple(clean), exceptions)
+    return Plan(s, span, dur, offsets, staff_ok, pool_ok, tuple(clean), exceptions)
 
 
 def plan_all(p: Problem) -> list[Plan]:

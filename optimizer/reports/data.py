@@ -145,10 +145,6 @@ class ReportData:
             return f"{n} resident{'s' if n != 1 else ''}"
         return ""
 
-    def short_label(self, pid: str) -> str:
-        """The program's short name (``sharing.short_names``) or, without one, its name."""
-        return self.scenario.sharing.short_names.get(pid) or self.program_label(pid)
-
     def is_one_on_one(self, pid: str) -> bool:
         p = self.programs.get(pid)
         return bool(p and p.attendees.one_each)

@@ -28,10 +28,14 @@ def is_weekend(weekday: int) -> bool:
     return weekday in WEEKEND
 
 
-def percent(part: float, whole: float, digits: int = 2) -> float | None:
-    """``part`` of ``whole`` in percent, rounded; ``None`` when ``whole`` is 0."""
-    return round(100.0 * float(part) / float(whole), digits) if whole > 0 else None
+PERCENT_DIGITS = 1  # every share and utilization the product shows, in one rounding
+
+
+def percent(part: float, whole: float) -> float | None:
+    """``part`` of ``whole`` in percent, to :data:`PERCENT_DIGITS`; ``None`` when ``whole`` is 0."""
+    return round(100.0 * float(part) / float(whole), PERCENT_DIGITS) if whole > 0 else None
 
 
 def utilization_percent(booked_hours: float, available_hours: float) -> float | None:
-    return percent(booked_hours, available_hours, 1)
+    """Hours led or booked against hours available, as :func:`percent`."""
+    return percent(booked_hours, available_hours)

@@ -17,6 +17,7 @@ from optimizer.check import ValidationReport
 from optimizer.check.goals import GoalScore
 from optimizer.planning.cover import cover_ceiling
 from optimizer.planning.problem import Problem
+from optimizer.reports.measures import percent
 from optimizer.scenario.phrases import DAY_NAMES, format_minutes
 from optimizer.search.result import Result, Status
 from optimizer.timetable import Unmet
@@ -59,8 +60,10 @@ def scenario_hash(path: Path) -> Digest:
     return combined, listed
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100.0 * part / whole, 2) if whole else 100.0
+def _ceiling_percent(coverable: int, open_slots: int) -> float:
+    """The most any rota could cover; nothing open is nothing left uncovered."""
+    value = percent(coverable, open_slots)
+    return 100.0 if value is None else value
 
 
 def status_word(result: Result) -> str:
@@ -233,7 +236,7 @@ def build_summary(
                 Window(d.isoformat(), format_minutes(a), format_minutes(b))
                 for d, a, b in c.uncovered
             ],
-            _percent(*ceiling[c.program]) if c.program in ceiling else None,
+            _ceiling_percent(*ceiling[c.program]) if c.program in ceiling else None,
         )
         for c in (report.coverage if report else [])
     ]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from optimizer.reports.data import ReportData
-from optimizer.reports.measures import evening_after, is_weekend, utilization_percent
+from optimizer.reports.measures import evening_after, is_weekend, percent
 from optimizer.reports.privacy import neutralize_cell
 from optimizer.scenario.phrases import DAY_NAMES
 
@@ -56,11 +56,8 @@ def bookings_frame(data: ReportData) -> pd.DataFrame:
 
 
 def _percent(part: float, whole: float) -> float:
-    return round(100.0 * part / whole, 1) if whole > 0 else float("nan")
-
-
-def _utilization(booked: float, available: float) -> float:
-    value = utilization_percent(booked, available)
+    """:func:`~optimizer.reports.measures.percent`, NaN (an empty cell) when ``whole`` is 0."""
+    value = percent(part, whole)
     return float("nan") if value is None else value
 
 
@@ -69,8 +66,9 @@ def staff_utilization(data: ReportData) -> pd.DataFrame:
 
     ``evening_share_percent`` and ``weekend_share_percent`` are shares of their sessions that
     end after the scenario's ``late_evening_after``, or fall on a Saturday or Sunday (see
-    :mod:`optimizer.reports.measures`). On-call hours are listed apart; they do
-    not count towards booked hours (nor towards the weekly limit).
+    :mod:`optimizer.reports.measures`). On-call hours are listed apart, not in booked hours;
+    they count towards the weekly limit only where the program says
+    ``on_call_counts_toward_hours`` (as the model and the check count them).
     """
     frame = bookings_frame(data)
     evening = evening_after(data.scenario)
@@ -93,7 +91,7 @@ def staff_utilization(data: ReportData) -> pd.DataFrame:
                 "busiest_week_hours": round(float(per_week.max()), 2) if sessions else 0.0,
                 "max_hours_per_week": limit,
                 "on_call_hours_per_week": round(on_call / weeks, 2),
-                "utilization_percent": _utilization(booked, available),
+                "utilization_percent": _percent(booked, available),
                 "sessions": sessions,
                 "evening_share_percent": _percent(int((mine["end"] > evening).sum()), sessions),
                 "weekend_share_percent": _percent(
@@ -121,7 +119,7 @@ def room_utilization(data: ReportData) -> pd.DataFrame:
                 "name": info.label,
                 "booked_hours": round(booked, 2),
                 "available_hours": round(available, 2),
-                "utilization_percent": _utilization(booked, available),
+                "utilization_percent": _percent(booked, available),
                 "sessions": len(mine),
             }
         )

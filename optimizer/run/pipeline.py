@@ -24,7 +24,6 @@ from optimizer.scenario import Scenario, ScenarioError, parse_scenario
 from optimizer.scenario.overlay import read_scenario_data, scenario_files
 from optimizer.search.result import Result, Settings
 from optimizer.search.solve import solve
-from optimizer.timetable import Timetable, read_on_call_csv, read_timetable_csv, read_unmet_csv
 
 Say = Callable[[str], None]  # a progress line
 
@@ -93,17 +92,6 @@ def write(run: RunFolder, done: Finished, files: dict[str, str] | None = None) -
     except BaseException:
         run.discard()
         raise
-
-
-def read_run(folder: Path) -> Timetable | None:
-    """The timetable a run folder holds (``None`` when the solve found none)."""
-    if not (folder / "timetable.csv").exists():
-        return None
-    return Timetable(
-        read_timetable_csv(folder / "timetable.csv"),
-        read_on_call_csv(folder / "on_call.csv"),
-        read_unmet_csv(folder / "unmet.csv"),
-    )
 
 
 # --- plans -----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from optimizer.check import Shortfall, ValidationReport, validate
 from optimizer.check.goals import GoalScore, score_card
 from optimizer.planning.problem import Problem
 from optimizer.search.result import Result, Status
-from optimizer.timetable import Timetable, Unmet, read_on_call_csv, read_timetable_csv
+from optimizer.timetable import Timetable, Unmet, beside, read_run
 
 
 @dataclass(frozen=True)
@@ -27,21 +27,6 @@ class Edited:
     report: ValidationReport
     card: dict[str, GoalScore]
     on_call_file: Path | None
-
-
-def on_call_beside(timetable_csv: Path) -> Path | None:
-    """The ``on_call.csv`` next to a ``timetable.csv``, if there is one."""
-    path = timetable_csv.with_name("on_call.csv")
-    return path if path.exists() else None
-
-
-def read_edited(timetable_csv: Path) -> Timetable:
-    """The sessions and on-call shifts of an edited run; raises ``ValueError``, ``KeyError`` or
-    ``OSError`` (naming the file and row) for a file that cannot be read."""
-    on_call = on_call_beside(timetable_csv)
-    bookings = read_timetable_csv(timetable_csv)
-    shifts = read_on_call_csv(on_call) if on_call else []
-    return Timetable(bookings, shifts)
 
 
 def unmet_from(shortfalls: list[Shortfall]) -> list[Unmet]:
@@ -63,7 +48,7 @@ def unmet_from(shortfalls: list[Shortfall]) -> list[Unmet]:
 def rebuild(problem: Problem, timetable_csv: Path) -> Edited:
     """Read, check and score the edited timetable at ``timetable_csv``."""
     scenario = problem.scenario
-    read = read_edited(timetable_csv)
+    read = read_run(timetable_csv, unmet=False)  # the unmet list is made anew
     first = validate(scenario, read)
     timetable = Timetable(read.bookings, read.on_call, unmet_from(first.shortfalls)).sorted()
     report = validate(scenario, timetable)
@@ -75,4 +60,4 @@ def rebuild(problem: Problem, timetable_csv: Path) -> Edited:
         bound=None,
         seconds=0.0,
     )
-    return Edited(result, report, card, on_call_beside(timetable_csv))
+    return Edited(result, report, card, beside(timetable_csv, "on_call.csv"))

@@ -295,6 +295,12 @@ def _syntax_issue(name: str, text: str, exc: yaml.MarkedYAMLError) -> Issue:
     return Issue(name, line, "", f"YAML syntax error: {what}")
 
 
+def _too_deep(name: str) -> ScenarioError:
+    return ScenarioError(
+        [Issue(name, None, "", "the YAML is nested too deeply; a scenario needs only a few levels")]
+    )
+
+
 def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     """Load ``path`` into plain data and its source map, or raise :class:`ScenarioError`."""
     name = str(path)
@@ -347,16 +353,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
     except yaml.YAMLError as exc:
         raise ScenarioError([Issue(name, None, "", f"YAML syntax error: {exc}")]) from None
     except RecursionError:
-        raise ScenarioError(
-            [
-                Issue(
-                    name,
-                    None,
-                    "",
-                    "the YAML is nested too deeply; a scenario needs only a few levels",
-                )
-            ]
-        ) from None
+        raise _too_deep(name) from None
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
         raise ScenarioError([Issue(name, 1, "", "the file is empty; expected a scenario")])
     builder = _Builder(source)
@@ -364,16 +361,7 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap]:
         _check_expansion(node, source)
         data = builder.build(node, ())
     except RecursionError:
-        raise ScenarioError(
-            [
-                Issue(
-                    name,
-                    None,
-                    "",
-                    "the YAML is nested too deeply; a scenario needs only a few levels",
-                )
-            ]
-        ) from None
+        raise _too_deep(name) from None
     if builder.issues:
         raise ScenarioError(builder.issues)
     return _plain(data), source

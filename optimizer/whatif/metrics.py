@@ -44,10 +44,6 @@ def _r(value: float, digits: int = 2) -> float:
     return round(float(value), digits)
 
 
-def _percent(part: float, whole: float) -> float | None:
-    return percent(part, whole)
-
-
 def _bookings_frame(timetable: Timetable) -> pd.DataFrame:
     columns = ["date", "weekday", "start", "end", "hours", "program", "room", "staff", "residents"]
     rows = [
@@ -179,9 +175,9 @@ def plan_metrics(
     m["resident_sessions_per_day_max"] = int(counts.max()) if len(counts) else 0
     evening = evening_after(scenario)
     m["evening_after"] = evening
-    m["evening_share_percent"] = _percent(int((bookings["end"] > evening).sum()), placed)
+    m["evening_share_percent"] = percent(int((bookings["end"] > evening).sum()), placed)
     weekend = bookings["weekday"].map(is_weekend).astype(bool)
-    m["weekend_share_percent"] = _percent(int(weekend.sum()), placed)
+    m["weekend_share_percent"] = percent(int(weekend.sum()), placed)
 
     m["objective"] = summary.get("objective")
     m["best_bound"] = summary.get("best_bound")
