@@ -195,3 +195,59 @@ def test_default_scenario_one_day_absence_cli(tmp_path: Path):
     rows = list(csv.DictReader((out / "changes.csv").open()))
     assert 0 < len(rows) <= 12
     assert all("2026-12-17" in r["before"] for r in rows if r["before"])
+
+
+def _rows(path: Path, since: dt.date) -> list[dict[str, str]]:
+    """Every column of every row dated before ``since``, in file order."""
+    with path.open(newline="") as fh:
+        return [r for r in csv.DictReader(fh) if dt.date.fromisoformat(r["date"]) < since]
+
+
+def _home(name: str) -> dict:
+    import yaml
+
+    from bench.homes import varied
+
+    if name == "shipped":
+        return yaml.safe_load((ROOT / "scenarios" / "mission-recovery.yaml").read_text())
+    return varied(2)  # two houses, 41 residents, part-time staff, 2 weeks
+
+
+@pytest.mark.parametrize("home", ["shipped", "two-house"])
+def test_a_sick_call_replan_never_changes_a_row_before_since(tmp_path: Path, home: str) -> None:
+    """Issue 21: the past is frozen. A staff member calls in sick on the second day of week 2;
+    re-planned from that Tuesday, every row of timetable.csv and on_call.csv dated before it
+    is the same, every column, as in the timetable that was handed out."""
+    import yaml
+
+    data = _home(home)
+    start = dt.date.fromisoformat(str(data["calendar"]["start"]))
+    since = start + dt.timedelta(days=8)  # Tuesday of week 2
+    base_yaml = tmp_path / "home.yaml"
+    base_yaml.write_text(yaml.safe_dump(data, sort_keys=False))
+    run = [sys.executable, "-m", "optimizer"]
+    base = tmp_path / "base"
+    done = subprocess.run(
+        [*run, "solve", str(base_yaml), "--out", str(base), "--time-limit", "6", "--quiet"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode in (0, 3), done.stdout + done.stderr
+    with (base / "timetable.csv").open(newline="") as fh:
+        later = [r for r in csv.DictReader(fh) if dt.date.fromisoformat(r["date"]) >= since]
+    sick = later[0]["facilitators"].split(";")[0]
+    for s in data["staff"]:
+        if s["id"] == sick:
+            s["unavailable"] = [*s.get("unavailable", []), {"when": str(since), "reason": "sick"}]
+    changed = tmp_path / "sick.yaml"
+    changed.write_text(yaml.safe_dump(data, sort_keys=False))
+    out = tmp_path / "replan"
+    done = subprocess.run(
+        [*run, "replan", str(changed), "--from", str(base / "timetable.csv"), "--since",
+         str(since), "--out", str(out), "--time-limit", "6", "--quiet"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode in (0, 3), done.stdout + done.stderr
+    for name in ("timetable.csv", "on_call.csv"):
+        assert _rows(out / name, since) == _rows(base / name, since), name
+    assert _rows(base / "timetable.csv", since)  # the past is not empty
+    assert "RULE VIOLATIONS" not in done.stdout

@@ -181,13 +181,16 @@ def _replan(args: argparse.Namespace) -> int:
 
     def extra(done: Finished) -> dict[str, str]:
         new = done.result.timetable.bookings if done.result.timetable else []
-        changes = changes_between(old, new, weeks, scenario.calendar.start)
+        every = changes_between(old, new, weeks, scenario.calendar.start)
+        past = [c for c in every if c.before is not None and c.before.date < since]
+        changes = [c for c in every if c not in past]
         done.summary.replan = Replan(
             source=str(args.previous),
             since=since.isoformat(),
             changes=[describe(c) for c in changes],
             people_to_tell=tell_list(changes),
             people_affected=change_count(changes),
+            corrections=[describe(c) for c in past],
         )
         return {"changes.csv": changes_csv(changes)}
 

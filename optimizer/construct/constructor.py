@@ -154,6 +154,13 @@ class _Builder:
                 kept[o] = Placed(before.start, before.staff[0], pool)
         self.keep(kept)
 
+    def close_the_past(self) -> None:
+        """A re-plan: nothing new starts before ``--since`` (what happened is kept above)."""
+        previous = self.p.previous
+        if previous is not None and previous.since_slot:
+            for busy in self.res_busy.values():
+                busy[: previous.since_slot] = True
+
     def keep(
         self, kept: dict[int, Placed], templates: dict[int, tuple[int, int, int]] | None = None
     ) -> None:
@@ -418,6 +425,7 @@ def construct(
     to place before the others, the highest number first (sessions an earlier try left out)."""
     b = _Builder(p, plans if plans is not None else plan_all(p))
     b.keep_previous()
+    b.close_the_past()
     if seed is not None:
         b.keep(seed.sessions, seed.templates)
     for s in b.order(first):

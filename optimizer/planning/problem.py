@@ -9,6 +9,7 @@ The model code never reads YAML or parses a phrase.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from optimizer.planning.slots import Clock, slot_runs, starts_where_free
 from optimizer.planning.slots import Mask as _Mask
 from optimizer.scenario.schema import Scenario
+from optimizer.timetable import Booking, OnCallShift
 
 Mask = _Mask
 __all__ = ["Clock", "Mask", "slot_runs", "starts_where_free"]  # re-exported from .slots
@@ -165,6 +167,10 @@ class Previous:
 
     bookings: dict[int, PreviousBooking]  # by occurrence index (groups: build_problem keeps them)
     on_call: dict[int, tuple[int, bool]]  # on-call block -> (staff, frozen)
+    since: dt.date | None = None  # the first day that may change; before it, the past
+    since_slot: int = 0  # the slot where ``since`` begins: nothing new starts before it
+    rows: tuple[Booking, ...] = ()  # the previous timetable as handed out, every column
+    shifts: tuple[OnCallShift, ...] = ()
 
 
 @dataclass(frozen=True)

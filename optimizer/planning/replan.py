@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from optimizer.planning.problem import Previous, PreviousBooking, Problem
 from optimizer.scenario.phrases import DAY_NAMES, format_minutes
-from optimizer.timetable import Booking, OnCallShift
+from optimizer.timetable import Booking, OnCallShift, Timetable
 
 
 def attach_previous(
@@ -64,7 +64,11 @@ def attach_previous(
         for block in p.on_call_blocks:
             if p.programs[block.program].id == sh.program and a <= block.start and block.end <= z:
                 on_call[block.index] = (staff[sh.staff], sh.date < since)
-    previous = Previous(matched, on_call)
+    end = clock.start + dt.timedelta(days=clock.days)
+    since_slot = (
+        0 if since <= clock.start else clock.horizon if since >= end else clock.slot_of(since, 0)
+    )
+    previous = Previous(matched, on_call, since, since_slot, tuple(bookings), tuple(shifts))
     return replace(problem, previous=previous)
 
 
@@ -201,3 +205,30 @@ def changes_csv(changes: list[Change]) -> str:
 def change_count(changes: list[Change]) -> int:
     """People to tell, summed over changed occurrences (what ``replan_change`` weighs)."""
     return sum(len(c.before.residents) + len(c.before.facilitators) for c in changes if c.before)
+
+
+def keep_the_past(timetable: Timetable, previous: Previous) -> tuple[Timetable, list[Booking]]:
+    """The new timetable with every row before ``since`` exactly as handed out, every column,
+    and the past rows that the changed scenario makes impossible (an event entered for a day
+    that has gone: the solve could not keep the session there), listed apart as corrections
+    of the record. Nothing new starts before ``since`` (the constructor and the model see to
+    that); a solved row there that the previous timetable lacks is dropped all the same."""
+    since = previous.since
+    if since is None:
+        return timetable, []
+    solved = {(b.session, b.date, b.start) for b in timetable.bookings if b.date < since}
+    kept: list[Booking] = []
+    corrections: list[Booking] = []
+    for b in previous.rows:
+        if b.date >= since:
+            continue
+        (kept if (b.session, b.date, b.start) in solved else corrections).append(b)
+    shifts = [s for s in previous.shifts if s.date < since]
+    return (
+        Timetable(
+            kept + [b for b in timetable.bookings if b.date >= since],
+            shifts + [s for s in timetable.on_call if s.date >= since],
+            list(timetable.unmet),
+        ).sorted(),
+        corrections,
+    )

@@ -124,6 +124,9 @@ class Replan:
     changes: list[str]
     people_to_tell: dict[str, list[str]]
     people_affected: int
+    # rows before ``since`` the changed scenario makes impossible (an event entered late for a
+    # day that has gone): the record is corrected, apart from the changes to tell people
+    corrections: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -346,6 +349,12 @@ def summary_text(summary: Summary, folder: Path | None) -> str:
             f"Changes since the previous timetable: {len(s.replan.changes)} session(s), "
             f"{s.replan.people_affected} person-notifications (all in changes.csv)"
         )
+        if s.replan.corrections:
+            lines.append(
+                f"Corrections of the record before {s.replan.since} "
+                f"({len(s.replan.corrections)}): the rest of the past is kept as it happened"
+            )
+            lines += [f"  - {c}" for c in s.replan.corrections[:8]]
         # Whoever has the most changes first: a facilitator off sick before each resident.
         told = sorted(s.replan.people_to_tell.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         for person, items in told[:10]:

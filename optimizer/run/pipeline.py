@@ -8,6 +8,7 @@ Plans (a base scenario or an overlay of it) are loaded here too, and solved thro
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from optimizer.check import ValidationReport, validate
 from optimizer.check.goals import GoalScore, score_card
 from optimizer.planning.build import build_problem
 from optimizer.planning.problem import Problem
+from optimizer.planning.replan import keep_the_past
 from optimizer.reports import write_run
 from optimizer.reports.output import RunFolder, safe_name
 from optimizer.reports.summary import Digest, Summary, build_summary
@@ -24,6 +26,7 @@ from optimizer.scenario import Scenario, ScenarioError, parse_scenario
 from optimizer.scenario.overlay import read_scenario_data, scenario_files
 from optimizer.search.result import Result, Settings
 from optimizer.search.solve import solve
+from optimizer.timetable import Timetable, Unmet
 
 Say = Callable[[str], None]  # a progress line
 
@@ -63,12 +66,43 @@ def finish(
 ) -> Finished:
     """Validate and score a solve's timetable (if any), and summarise it."""
     scenario = problem.scenario
+    previous = problem.previous
     if result.groups is not None:  # the solve formed groups anew: the problem it solved
         problem = build_problem(scenario, result.groups)
     timetable = result.timetable
+    if timetable is not None and previous is not None and previous.since is not None:
+        timetable, corrections = keep_the_past(timetable, previous)
+        timetable.unmet = honest_unmet(scenario, timetable, previous.since)
+        result.timetable = timetable
+        result.stats["past_corrections"] = len(corrections)
     report = validate(scenario, timetable) if timetable else None
     card = score_card(scenario, timetable, report) if timetable and report else None
     return summarise(problem, result, report, card, scenario_path, digest)
+
+
+def honest_unmet(scenario: Scenario, timetable: Timetable, since: dt.date) -> list[Unmet]:
+    """The unmet list of a re-plan whose past is kept as it happened: the solve's own entries
+    for programs still short, and one entry per shortfall of a program whose sessions before
+    ``since`` were fewer than the frequency asks (what happened cannot be made up for there)."""
+    report = validate(scenario, timetable)
+    short = {s.program for s in report.shortfalls}
+    gaps = {c.program for c in report.coverage if c.uncovered}
+    unmet = [u for u in timetable.unmet if u.program in short or u.program in gaps]
+    reported = {u.program for u in unmet}
+    unmet += [
+        Unmet(
+            s.program,
+            "",
+            s.resident,
+            f"{s.period_start}..{s.period_end}",
+            s.expected - s.found,
+            f"{s.found} of {s.expected} session(s) in this period, with the days before "
+            f"{since} kept as they happened",
+        )
+        for s in report.shortfalls
+        if s.program not in reported
+    ]
+    return unmet
 
 
 def solve_and_finish(
