@@ -35,6 +35,7 @@ def add_changes(ctx: Context) -> None:
     if previous is None:
         return
     term = ctx.term("replan_change")
+    fixed: set[int] = set()  # kept as it happened
     for o, before in previous.bookings.items():
         start, placed = v.start[o], v.placed[o]
         if not keepable(ctx, o, before):
@@ -46,6 +47,7 @@ def add_changes(ctx: Context) -> None:
         assert pool is not None
         room = v.room[o][pool]
         if before.frozen:
+            fixed.add(o)
             m.add(placed == 1)
             m.add(start == before.start)
             for f in fac:
@@ -62,6 +64,7 @@ def add_changes(ctx: Context) -> None:
         m.add_bool_and(parts).only_enforce_if(same)
         m.add_bool_or([same, *[~x for x in parts]])
         term.add(1 - same, before.people)
+    _close_the_past(ctx, fixed)
     for b, (s, frozen) in previous.on_call.items():
         lit = v.on_call.get((b, s))
         if lit is None:
@@ -72,3 +75,12 @@ def add_changes(ctx: Context) -> None:
             m.add(lit == 1)
         elif term is not None:
             term.add(1 - lit)
+
+
+def _close_the_past(ctx: Context, fixed: set[int]) -> None:
+    """Nothing new starts before ``--since``: only what happened there stays there."""
+    p, m, v = ctx.problem, ctx.model, ctx.vars
+    since = p.previous.since_slot if p.previous is not None else 0
+    for occ in p.occurrences:
+        if occ.index not in fixed and occ.lo < since and occ.starts:
+            m.add(v.start[occ.index] >= since).only_enforce_if(v.placed[occ.index])
