@@ -251,3 +251,28 @@ def test_a_sick_call_replan_never_changes_a_row_before_since(tmp_path: Path, hom
         assert _rows(out / name, since) == _rows(base / name, since), name
     assert _rows(base / "timetable.csv", since)  # the past is not empty
     assert "RULE VIOLATIONS" not in done.stdout
+
+
+def test_a_past_row_the_change_makes_impossible_is_a_correction_not_a_change() -> None:
+    """The past is copied from the timetable handed out, every column (here a room and a
+    resident list the solve would have changed); a past row the solve could not keep (a sick
+    day entered late) is listed apart as a correction; a solved row in the past that was not
+    handed out is not added."""
+    from optimizer.planning.problem import Previous
+    from optimizer.planning.replan import keep_the_past
+    from optimizer.timetable import Timetable
+
+    def row(day: int, session: str, room: str, residents: tuple[str, ...]) -> Booking:
+        return Booking(dt.date(2026, 12, day), 600, 660, "group-therapy", session, room,
+                       ("rivera",), residents)  # fmt: skip
+
+    handed_out = [row(8, "gt/A/1", "group-room", ("R01", "R02")), row(9, "gt/A/2", "group-room",
+                  ("R01", "R02")), row(15, "gt/A/3", "group-room", ("R01", "R02"))]  # fmt: skip
+    solved = [row(8, "gt/A/1", "other-room", ("R01", "R02", "R03")),  # kept, columns differ
+              row(10, "gt/A/9", "group-room", ("R03",)),  # new in the past: not added
+              row(16, "gt/A/3", "group-room", ("R01", "R02"))]  # fmt: skip
+    previous = Previous({}, {}, dt.date(2026, 12, 14), 0, tuple(handed_out), ())
+    kept, corrections = keep_the_past(Timetable(solved), previous)
+    assert [b for b in kept.bookings if b.date < dt.date(2026, 12, 14)] == [handed_out[0]]
+    assert corrections == [handed_out[1]]  # 9 December could not be kept
+    assert [b.date.day for b in kept.bookings if b.date >= dt.date(2026, 12, 14)] == [16]
