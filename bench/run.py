@@ -463,17 +463,18 @@ def profile(size: str, seed: int, out_dir: Path, top: int = 30) -> Path:
     families: dict[tuple[bool, str], list[float]] = {}  # (placement, name): [s, vars, cons]
     placement_flag = [False]
 
-    def timed(name: str, add: Callable[[Any], None]) -> Callable[[Any], None]:
-        def run(ctx: Any) -> None:
+    def timed(name: str, add: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def run(ctx: Any) -> Any:
             proto = ctx.model.proto
             v0, c0 = len(proto.variables), len(proto.constraints)
             t = time.monotonic()
-            add(ctx)
+            found = add(ctx)
             secs = time.monotonic() - t
             row = families.setdefault((placement_flag[0], name), [0.0, 0, 0])
             row[0] += secs
             row[1] = len(proto.variables) - v0
             row[2] = len(proto.constraints) - c0
+            return found
 
         return run
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.model.context import Context, domain_of_mask
+from optimizer.model.context import Context, Term, domain_of_mask
 from optimizer.planning.templates import Masks
 
 
-def add_availability(ctx: Context) -> None:
+def add_availability(ctx: Context) -> list[Term]:
     p, v = ctx.problem, ctx.vars
     for plan in ctx.plans:
         s = plan.series
@@ -35,6 +35,7 @@ def add_availability(ctx: Context) -> None:
         for kind, lits in (("staff", v.facilitator[o]), ("pool", v.room[o])):
             for i, lit in lits.items():
                 _restrict(ctx, v.start[o], domain, masks.starts(kind, i, dur) & domain, lit)
+    return []
 
 
 def _restrict(ctx: Context, var, domain: np.ndarray, ok: np.ndarray, lit) -> None:

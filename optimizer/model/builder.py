@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 
 from optimizer.model.availability import add_availability
 from optimizer.model.changes import add_changes
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term
 from optimizer.model.days import add_different_days
 from optimizer.model.facilitators import add_facilitator_rules
 from optimizer.model.goals import (
@@ -40,10 +40,11 @@ from optimizer.scenario.schema import Goals
 @dataclass(frozen=True)
 class Family:
     """A rule family: the rules and goals it states (ids in :mod:`optimizer.rules.catalogue`, whose
-    catalogue alone gives each its tier) and the function that adds them to a model."""
+    catalogue alone gives each its tier) and the function that adds them to a model and
+    returns its soft-goal terms."""
 
     ids: tuple[str, ...]
-    add: Callable[[Context], None]
+    add: Callable[[Context], list[Term]]
 
     @property
     def name(self) -> str:
@@ -121,7 +122,9 @@ def build_model(
     if plans is not None:
         ctx.plans = plans
     for family in FAMILIES if families is None else families:
-        family.add(ctx)
+        for term in family.add(ctx):
+            assert term.name in family.ids and term.name not in ctx.terms, term.name
+            ctx.terms[term.name] = term
     # Each goal is a count, never negative: giving it its own variable with that bound lets
     # the solver prove optimality instead of chasing a bound computed term by term.
     objective = []

@@ -5,7 +5,7 @@ the timetable stable; this makes stability part of the objective."""
 
 from __future__ import annotations
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term, terms
 from optimizer.planning.problem import PreviousBooking
 
 
@@ -29,11 +29,11 @@ def keepable(ctx: Context, o: int, before: PreviousBooking) -> bool:
     )
 
 
-def add_changes(ctx: Context) -> None:
+def add_changes(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     previous = p.previous
     if previous is None:
-        return
+        return []
     term = ctx.term("replan_change")
     fixed: set[int] = set()  # kept as it happened
     for o, before in previous.bookings.items():
@@ -75,6 +75,7 @@ def add_changes(ctx: Context) -> None:
             m.add(lit == 1)
         elif term is not None:
             term.add(1 - lit)
+    return terms(term)
 
 
 def _close_the_past(ctx: Context, fixed: set[int]) -> None:

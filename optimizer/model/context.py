@@ -1,7 +1,8 @@
 """Shared state of one CP-SAT model: the problem, the model, its variables and objective terms.
 
-Constraint families (one module each) read the problem and variables from here and add their
-constraints and soft-goal terms. Variables are created once in :mod:`.variables`.
+Constraint families (one module each) read the problem and variables from here, add their
+constraints and return their soft-goal terms (:class:`Term`); literals several families reuse
+are typed fields of :class:`Shared`. Variables are created once in :mod:`.variables`.
 """
 
 from __future__ import annotations
@@ -82,14 +83,33 @@ class Vars:
     facilitator: list[dict[int, cp_model.IntVar]] = field(default_factory=list)  # staff -> lit
     room: list[dict[int, cp_model.IntVar]] = field(default_factory=list)  # pool -> lit
     moved: dict[int, cp_model.IntVar] = field(default_factory=dict)  # exception occurrences
-    interval: list[cp_model.IntervalVar] = field(default_factory=list)
-    day: dict[int, LinearExpr] = field(default_factory=dict)
+    day: dict[int, cp_model.IntVar] = field(default_factory=dict)
     on_day: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)
     on_call: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # (block, s)
+    cover_short: dict[int, cp_model.IntVar] = field(default_factory=dict)  # program -> slots
     # Intervals per resource, filled by variables and read by the no-overlap families.
     staff_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
     pool_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
     resident_intervals: dict[int, list[cp_model.IntervalVar]] = field(default_factory=dict)
+
+
+def terms(*found: Term | None) -> list[Term]:
+    """What a family returns: the terms it asked for that are on."""
+    return [t for t in found if t is not None]
+
+
+@dataclass
+class Shared:
+    """Literals several families reuse, each keyed as its comment says (clean occurrences of
+    a series share one)."""
+
+    template_day: dict[int, cp_model.IntVar] = field(default_factory=dict)  # series -> day
+    on_day: dict[int, dict[int, cp_model.IntVar]] = field(default_factory=dict)  # series, day
+    close: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)  # series pair
+    flag: dict[tuple[str, int, int, bytes], cp_model.IntVar] = field(default_factory=dict)
+    leads_on_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    idle_item: dict[int, tuple[cp_model.IntVar, cp_model.IntVar]] = field(default_factory=dict)
+    leads_in_week: dict[tuple[int, ...], cp_model.IntVar] = field(default_factory=dict)
 
 
 @dataclass
@@ -100,19 +120,18 @@ class Context:
     vars: Vars = field(default_factory=Vars)
     terms: dict[str, Term] = field(default_factory=dict)
     plans: list[Plan] = field(default_factory=list)  # per series, see :mod:`.template`
-    cache: dict[tuple[object, ...], object] = field(default_factory=dict)  # shared literals
+    shared: Shared = field(default_factory=Shared)
     placement: bool = False  # hard rules and demand only: no term for a soft goal
     _starts: dict[tuple[str, int, int], np.ndarray] = field(default_factory=dict)
 
     def term(self, name: str) -> Term | None:
-        """The objective term for goal ``name``, or None when its weight is zero (goal off)
-        or, in a placement model, when the catalogue calls it a soft goal."""
+        """A new objective term for goal ``name``, which the family that asked returns, or
+        None when its weight is zero (goal off) or, in a placement model, when the catalogue
+        calls it a soft goal."""
         weight = int(getattr(self.goals, name))
         if weight <= 0 or (self.placement and BY_ID[name].tier == SOFT):
             return None
-        if name not in self.terms:
-            self.terms[name] = Term(name, weight)
-        return self.terms[name]
+        return Term(name, weight)
 
     def clean(self, o: int) -> bool:
         """Whether occurrence ``o`` is its series' template shifted (no variables of its own)."""

@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from optimizer.model.context import Context, LinearExpr, domain_of
+from ortools.sat.python import cp_model
+
+from optimizer.model.context import Context, Term, domain_of
 from optimizer.rules.definitions import needs_different_days
 
 
-def day_of(ctx: Context, o: int) -> LinearExpr:
+def day_of(ctx: Context, o: int) -> cp_model.LinearExpr:
     """The day (from the plan's first day) occurrence ``o`` falls on; clean occurrences share
     their template's day variable, shifted by whole periods."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
@@ -19,13 +21,13 @@ def day_of(ctx: Context, o: int) -> LinearExpr:
     occ = p.occurrences[o]
     if ctx.clean(o):
         s = occ.series
-        key = ("template_day", s)
-        if key not in ctx.cache:
+        day = ctx.shared.template_day.get(s)
+        if day is None:
             days = sorted({x // spd for x in ctx.plans[s].values})
             day = m.new_int_var_from_domain(domain_of(days), f"day[{p.series[s].id}]")
             m.add_division_equality(day, v.template[s], spd)
-            ctx.cache[key] = day
-        return ctx.cache[key] + occ.lo // spd  # type: ignore[operator]
+            ctx.shared.template_day[s] = day
+        return day + occ.lo // spd
     if o not in v.day:
         days = sorted({x // spd for x in occ.starts}) or [occ.lo // spd]
         day = m.new_int_var_from_domain(domain_of(days), f"day[{o}]")
@@ -43,7 +45,7 @@ def siblings(ctx: Context) -> dict[tuple[int, int], list[int]]:
     return out
 
 
-def add_different_days(ctx: Context) -> None:
+def add_different_days(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     done: set[tuple[int, int]] = set()
     for (g, _period), occs in siblings(ctx).items():
@@ -58,3 +60,4 @@ def add_different_days(ctx: Context) -> None:
             if not (v.placed[a] is not None and v.placed[b] is not None):
                 continue
             m.add(day_of(ctx, a) != day_of(ctx, b)).only_enforce_if([v.placed[a], v.placed[b]])
+    return []

@@ -5,12 +5,13 @@ staff who hold all of the program's roles (``facilitator_role``) and serve the g
 
 from __future__ import annotations
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term
 
 
-def add_facilitator_rules(ctx: Context) -> None:
+def add_facilitator_rules(ctx: Context) -> list[Term]:
     m, v = ctx.model, ctx.vars
     for s, leads in v.leads.items():
         m.add(sum(leads.values()) == v.active[s])
     for o in v.moved:
         m.add(sum(v.facilitator[o].values()) == v.placed[o])
+    return []

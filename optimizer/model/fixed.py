@@ -148,7 +148,7 @@ def price(
         assert term.total is not None
         verdict.terms[name] = int(solver.value(term.total))
     for prog in p.programs:
-        short = ctx.cache.get(("cover_short", prog.index))
-        if isinstance(short, cp_model.IntVar):
+        short = ctx.vars.cover_short.get(prog.index)
+        if short is not None:
             verdict.cover_short[prog.id] = int(solver.value(short))
     return verdict

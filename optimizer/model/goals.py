@@ -17,17 +17,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
-from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimizer.model.context import Context, domain_of_mask
+from optimizer.model.context import Context, Term, domain_of_mask, terms
 from optimizer.model.days import day_of, siblings
 from optimizer.rules.definitions import needs_different_days
 
 
-def add_unplaced(ctx: Context) -> None:
+def add_unplaced(ctx: Context) -> list[Term]:
     p, v = ctx.problem, ctx.vars
     term = ctx.term("unplaced_session")
     if term is None:
@@ -35,15 +34,16 @@ def add_unplaced(ctx: Context) -> None:
     for occ in p.occurrences:
         group = p.groups[p.series[occ.series].group]
         term.add(1 - v.placed[occ.index], len(group.members))
+    return terms(term)
 
 
-def add_extra_groups(ctx: Context) -> None:
+def add_extra_groups(ctx: Context) -> list[Term]:
     """Groups of a program and house that run (some session placed), beyond the fewest that
     fit: a spare group none of whose sessions is placed costs nothing."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("extra_group")
     if term is None:
-        return
+        return []
     placed: dict[int, dict[int, cp_model.IntVar]] = defaultdict(dict)  # group -> literals
     for occ in p.occurrences:
         lit = v.placed[occ.index]
@@ -63,42 +63,44 @@ def add_extra_groups(ctx: Context) -> None:
         extra = m.new_int_var(0, len(groups) - fewest, "extra_groups")
         m.add_max_equality(extra, [sum(runs) - fewest, 0])
         term.add(extra)
+    return terms(term)
 
 
-def add_spread_days(ctx: Context) -> None:
+def add_spread_days(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("spread_days")
     if term is None:
-        return
+        return []
     for (g, _period), occs in siblings(ctx).items():
         target = p.spread_target(p.groups[g].program)
         apart = needs_different_days(p.programs[p.groups[g].program])
         if len(occs) < 2 or (target <= 1 and apart):  # different days already hold
             continue
         for a, b in combinations(occs, 2):
-            key = ("close", p.occurrences[a].series, p.occurrences[b].series)
+            key = (p.occurrences[a].series, p.occurrences[b].series)
             both_clean = ctx.clean(a) and ctx.clean(b)
-            if both_clean and key in ctx.cache:
-                term.add(ctx.cache[key])  # type: ignore[arg-type]
+            if both_clean and key in ctx.shared.close:
+                term.add(ctx.shared.close[key])
                 continue
             close = m.new_bool_var(f"close[{a},{b}]")
             near = cp_model.Domain(-(target - 1), target - 1)
-            gap: Any = day_of(ctx, a) - day_of(ctx, b)  # type: ignore[operator]
+            gap = day_of(ctx, a) - day_of(ctx, b)
             m.add_linear_expression_in_domain(gap, near.complement()).only_enforce_if(
                 [~close, v.placed[a], v.placed[b]]
             )
             m.add_linear_expression_in_domain(gap, near).only_enforce_if(close)
             m.add_bool_and([v.placed[a], v.placed[b]]).only_enforce_if(close)
             if both_clean:
-                ctx.cache[key] = close
+                ctx.shared.close[key] = close
             term.add(close)
+    return terms(term)
 
 
-def add_same_facilitator(ctx: Context) -> None:
+def add_same_facilitator(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("same_facilitator")
     if term is None:
-        return
+        return []
     by_group: dict[int, list[int]] = defaultdict(list)
     for occ in p.occurrences:
         by_group[p.series[occ.series].group].append(occ.index)
@@ -121,6 +123,7 @@ def add_same_facilitator(ctx: Context) -> None:
             m.add_bool_or(list(lits.values())).only_enforce_if(uses)
             term.add(uses)
         term.add(-any_placed)
+    return terms(term)
 
 
 def flagged(ctx: Context, o: int, bad_starts: np.ndarray, when, name: str):
@@ -131,21 +134,21 @@ def flagged(ctx: Context, o: int, bad_starts: np.ndarray, when, name: str):
     if ctx.clean(o):
         plan = ctx.plan_of(o)
         domain = plan.offsets
-        var = v.template[occ.series]
+        var: cp_model.LinearExprT = v.template[occ.series]
         part = bad_starts[occ.lo : occ.lo + plan.span]
         bad = np.zeros(plan.span, dtype=bool)
         bad[: len(part)] = part
         bad &= domain
-        key: tuple[object, ...] | None = ("flag", name.split("[")[0], occ.series, when.index,
-                                          bad.tobytes())  # fmt: skip
-        if key in ctx.cache:
-            return ctx.cache[key]
+        key: tuple[str, int, int, bytes] | None = (name.split("[")[0], occ.series, when.index,
+                                                   bad.tobytes())  # fmt: skip
+        if key in ctx.shared.flag:
+            return ctx.shared.flag[key]
     else:
         if not occ.starts:
             return None
         domain = np.zeros(p.clock.horizon, dtype=bool)
         domain[np.asarray(occ.starts, dtype=np.int64)] = True
-        var = v.start[o]  # type: ignore[assignment]
+        var = v.start[o]
         bad = bad_starts & domain
         key = None
     if not bad.any():
@@ -159,15 +162,15 @@ def flagged(ctx: Context, o: int, bad_starts: np.ndarray, when, name: str):
         m.add_linear_expression_in_domain(var, domain_of_mask(good)).only_enforce_if([~flag, when])
         m.add_linear_expression_in_domain(var, domain_of_mask(bad)).only_enforce_if(flag)
     if key is not None:
-        ctx.cache[key] = flag
+        ctx.shared.flag[key] = flag
     return flag
 
 
-def add_late_evening(ctx: Context) -> None:
+def add_late_evening(ctx: Context) -> list[Term]:
     p, v = ctx.problem, ctx.vars
     term = ctx.term("late_evening")
     if term is None:
-        return
+        return []
     spd = p.clock.slots_per_day
     limit = ctx.goals.late_evening_after // p.clock.slot_minutes
     slot_of_day = np.arange(p.clock.horizon) % spd
@@ -177,13 +180,14 @@ def add_late_evening(ctx: Context) -> None:
         flag = flagged(ctx, occ.index, late, v.placed[occ.index], f"late[{occ.index}]")
         if flag is not None:
             term.add(flag)
+    return terms(term)
 
 
-def add_staff_preferences(ctx: Context) -> None:
+def add_staff_preferences(ctx: Context) -> list[Term]:
     p, v = ctx.problem, ctx.vars
     term = ctx.term("staff_preferences")
     if term is None:
-        return
+        return []
     for occ in p.occurrences:
         dur = p.programs[p.series[occ.series].program].duration
         for s, leads in v.facilitator[occ.index].items():
@@ -198,6 +202,7 @@ def add_staff_preferences(ctx: Context) -> None:
                 flag = flagged(ctx, occ.index, bad, leads, f"{kind}[{occ.index},{st.id}]")
                 if flag is not None:
                     term.add(flag)
+    return terms(term)
 
 
 def on_day_literals(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
@@ -207,8 +212,7 @@ def on_day_literals(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
     spd = p.clock.slots_per_day
     occ = p.occurrences[o]
     if ctx.clean(o):
-        key = ("on_day", occ.series)
-        if key not in ctx.cache:
+        if occ.series not in ctx.shared.on_day:
             var = v.template[occ.series]
             lits = {}
             for d in sorted({x // spd for x in ctx.plan_of(o).values}):
@@ -216,9 +220,9 @@ def on_day_literals(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
                 m.add_linear_constraint(var, d * spd, (d + 1) * spd - 1).only_enforce_if(lit)
                 lits[d] = lit
             m.add(sum(lits.values()) == v.placed[o])
-            ctx.cache[key] = lits
+            ctx.shared.on_day[occ.series] = lits
         shift = occ.lo // spd
-        return {d + shift: lit for d, lit in ctx.cache[key].items()}  # type: ignore[attr-defined]
+        return {d + shift: lit for d, lit in ctx.shared.on_day[occ.series].items()}
     if o not in v.on_day:
         lits = {}
         for d in sorted({s // spd for s in occ.starts}):
@@ -231,13 +235,13 @@ def on_day_literals(ctx: Context, o: int) -> dict[int, cp_model.IntVar]:
     return v.on_day[o]
 
 
-def add_resident_daily_load(ctx: Context) -> None:
+def add_resident_daily_load(ctx: Context) -> list[Term]:
     """Sessions beyond ``goals.max_sessions_per_day`` for a resident on one day. Days whose
     sessions are the same literals (clean weeks) share one excess variable."""
     p, m = ctx.problem, ctx.model
     term = ctx.term("resident_daily_load")
     if term is None:
-        return
+        return []
     cap = ctx.goals.max_sessions_per_day
     load: dict[tuple[int, int], dict[int, cp_model.IntVar]] = defaultdict(dict)
     for occ in p.occurrences:
@@ -255,14 +259,15 @@ def add_resident_daily_load(ctx: Context) -> None:
             m.add_max_equality(excess, [sum(lits.values()) - cap, 0])
             shared[key] = excess
         term.add(shared[key])
+    return terms(term)
 
 
-def add_fair_load(ctx: Context) -> None:
+def add_fair_load(ctx: Context) -> list[Term]:
     """Spread (most minus least booked slots) among staff who can lead the same programs."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("fair_load")
     if term is None:
-        return
+        return []
     booked: dict[int, list[cp_model.LinearExprT]] = defaultdict(list)
     for occ in p.occurrences:
         dur = p.programs[p.series[occ.series].program].duration
@@ -284,3 +289,4 @@ def add_fair_load(ctx: Context) -> None:
         m.add_max_equality(high, loads)
         m.add_min_equality(low, loads)
         term.add(high - low)
+    return terms(term)

@@ -15,18 +15,18 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term, terms
 from optimizer.model.goals import on_day_literals
 from optimizer.rules.definitions import wait_limit
 
 Item = tuple[Any, Any, Any, int]  # (presence literal, first-minute expr, last expr, duration)
 
 
-def add_idle_gaps(ctx: Context) -> None:
+def add_idle_gaps(ctx: Context) -> list[Term]:
     p = ctx.problem
     term = ctx.term("resident_idle_gap")
     if term is None:
-        return
+        return []
     items: dict[tuple[int, int], list[Item]] = defaultdict(list)
     for occ in p.occurrences:
         group = p.groups[p.series[occ.series].group]
@@ -35,25 +35,26 @@ def add_idle_gaps(ctx: Context) -> None:
             for r in group.members:
                 items[(r, d)].append(item)
     _excess(ctx, term, items, wait_limit(ctx.goals.max_idle_gap, p.clock.slot_minutes), "idle")
+    return terms(term)
 
 
-def add_split_shifts(ctx: Context) -> None:
+def add_split_shifts(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("split_shift")
     if term is None:
-        return
+        return []
     spd = p.clock.slots_per_day
     items: dict[tuple[int, int], list[Item]] = defaultdict(list)
     for occ in p.occurrences:
         for d, lit in on_day_literals(ctx, occ.index).items():
             for s, leads in v.facilitator[occ.index].items():
-                key = ("leads_on_day", leads.index, lit.index)
-                if key not in ctx.cache:
+                key = (leads.index, lit.index)
+                both = ctx.shared.leads_on_day.get(key)
+                if both is None:
                     both = m.new_bool_var(f"leads_on[{occ.index},{s},{d}]")
                     m.add_bool_and([leads, lit]).only_enforce_if(both)
                     m.add_bool_or([~leads, ~lit, both])
-                    ctx.cache[key] = both
-                both = ctx.cache[key]  # type: ignore[assignment]
+                    ctx.shared.leads_on_day[key] = both
                 items[(s, d)].append(_item(ctx, occ.index, d, both))  # times only if s leads
     for block in p.on_call_blocks:
         d = block.start // spd
@@ -62,6 +63,7 @@ def add_split_shifts(ctx: Context) -> None:
             lit = v.on_call[(block.index, s)]
             items[(s, d)].append((lit, a * lit + spd * (1 - lit), b * lit, b - a))
     _excess(ctx, term, items, wait_limit(ctx.goals.max_split_gap, p.clock.slot_minutes), "split")
+    return terms(term)
 
 
 def _item(ctx: Context, o: int, d: int, lit: Any) -> Item:
@@ -70,8 +72,8 @@ def _item(ctx: Context, o: int, d: int, lit: Any) -> Item:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     spd = p.clock.slots_per_day
     dur = p.programs[p.series[p.occurrences[o].series].program].duration
-    key = ("idle_item", lit.index)  # clean weeks share the template's day literal
-    if key not in ctx.cache:
+    key = lit.index  # clean weeks share the template's day literal
+    if key not in ctx.shared.idle_item:
         first = m.new_int_var(0, spd, f"first[{o},{d}]")
         last = m.new_int_var(0, spd, f"last[{o},{d}]")
         start = v.start[o] - d * spd
@@ -79,8 +81,8 @@ def _item(ctx: Context, o: int, d: int, lit: Any) -> Item:
         m.add(first == spd).only_enforce_if(~lit)
         m.add(last == start + dur).only_enforce_if(lit)
         m.add(last == 0).only_enforce_if(~lit)
-        ctx.cache[key] = (first, last)
-    first, last = ctx.cache[key]  # type: ignore[misc]
+        ctx.shared.idle_item[key] = (first, last)
+    first, last = ctx.shared.idle_item[key]
     return lit, first, last, dur
 
 

@@ -11,12 +11,12 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term, terms
 from optimizer.planning.cover import on_call_runs, required_slots
 from optimizer.rules.definitions import cover_required
 
 
-def add_on_call(ctx: Context) -> None:
+def add_on_call(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     term = ctx.term("on_call_gap")
     for block in p.on_call_blocks:
@@ -26,12 +26,13 @@ def add_on_call(ctx: Context) -> None:
             m.add_at_most_one(lits)
         if term:
             term.add(1 - sum(lits), length)  # uncovered slots
-    _prefer_long_shifts(ctx)
-    _required_cover(ctx)
+    handover = _prefer_long_shifts(ctx)
+    cover = _required_cover(ctx)
     _shift_lengths(ctx)
+    return terms(term, handover, cover)
 
 
-def _required_cover(ctx: Context) -> None:
+def _required_cover(ctx: Context) -> Term | None:
     """Goal ``on_call_cover``: each required slot short of a program's ``cover`` (weighted as
     heavily as an unplaced session: the cover is demand, not a wish)."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
@@ -54,8 +55,9 @@ def _required_cover(ctx: Context) -> None:
         wanted = cover_required(cover, total)
         short = m.new_int_var(0, wanted, f"cover_short[{prog.id}]")
         m.add(short >= wanted - sum(covered))
-        ctx.cache[("cover_short", prog.index)] = short
+        v.cover_short[prog.index] = short
         term.add(short)
+    return term
 
 
 def _shift_lengths(ctx: Context) -> None:
@@ -107,7 +109,7 @@ def _stretch(m, lits, run, shortest, longest, slot):
                     m.add_bool_or([~x for x in starts])
 
 
-def _prefer_long_shifts(ctx: Context) -> None:
+def _prefer_long_shifts(ctx: Context) -> Term | None:
     """Whole shifts rather than a patchwork: each handover between staff costs a little."""
     p, m, v = ctx.problem, ctx.model, ctx.vars
     by_staff: dict[int, dict[int, cp_model.IntVar]] = defaultdict(dict)
@@ -115,7 +117,7 @@ def _prefer_long_shifts(ctx: Context) -> None:
         by_staff[s][b] = lit
     term = ctx.term("on_call_handover")
     if term is None:
-        return
+        return None
     for block in p.on_call_blocks:
         nxt = block.index + 1
         if nxt >= len(p.on_call_blocks) or p.on_call_blocks[nxt].start != block.end:
@@ -131,3 +133,4 @@ def _prefer_long_shifts(ctx: Context) -> None:
             m.add_bool_and([now, ~later]).only_enforce_if(change)  # on duty now, not next
             m.add_bool_or([~now, later, change])
             term.add(change)
+    return term

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from optimizer.model.context import Context, domain_of
+from optimizer.model.context import Context, Term, domain_of, terms
 
 
-def add_recurrence(ctx: Context) -> None:
+def add_recurrence(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     frozen = {o for o, b in p.previous.bookings.items() if b.frozen} if p.previous else set()
     for plan in ctx.plans:
@@ -42,6 +42,7 @@ def add_recurrence(ctx: Context) -> None:
     if term:
         for moved in v.moved.values():
             term.add(moved)
+    return terms(term)
 
 
 def _template_in(ctx: Context, o: int, what: str, bad: np.ndarray, chosen):

@@ -3,10 +3,11 @@ held by :mod:`.availability`, through the group's start times.)"""
 
 from __future__ import annotations
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term
 
 
-def add_resident_rules(ctx: Context) -> None:
+def add_resident_rules(ctx: Context) -> list[Term]:
     for intervals in ctx.vars.resident_intervals.values():
         if len(intervals) > 1:
             ctx.model.add_no_overlap(intervals)
+    return []

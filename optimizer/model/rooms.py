@@ -7,10 +7,10 @@ once as it has rooms; the rooms themselves are assigned after the solve (exact f
 
 from __future__ import annotations
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term
 
 
-def add_room_rules(ctx: Context) -> None:
+def add_room_rules(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     for s, pools in v.pool.items():
         m.add(sum(pools.values()) == v.active[s])
@@ -24,3 +24,4 @@ def add_room_rules(ctx: Context) -> None:
             m.add_no_overlap(intervals)
         else:
             m.add_cumulative(intervals, [1] * len(intervals), size)
+    return []

@@ -9,10 +9,10 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from optimizer.model.context import Context
+from optimizer.model.context import Context, Term
 
 
-def add_staff_rules(ctx: Context) -> None:
+def add_staff_rules(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     for intervals in v.staff_intervals.values():
         if len(intervals) > 1:
@@ -33,10 +33,11 @@ def add_staff_rules(ctx: Context) -> None:
                     prog.duration * (v.facilitator[occ.index][s] if lit is None else lit)
                 )
     _on_call_hours(ctx, load)
-    for (s, _w), terms in load.items():
+    for (s, _w), loads in load.items():
         cap = p.staff[s].max_slots_per_week
         assert cap is not None
-        m.add(sum(terms) <= cap)
+        m.add(sum(loads) <= cap)
+    return []
 
 
 def _leads_in_week(ctx: Context, o: int, s: int, w: int) -> cp_model.IntVar:
@@ -46,10 +47,10 @@ def _leads_in_week(ctx: Context, o: int, s: int, w: int) -> cp_model.IntVar:
     occ = p.occurrences[o]
     week = p.clock.week_slots
     offset_week = w - occ.lo // week
-    key = ("leads_in_week", occ.series, s, offset_week) if ctx.clean(o) else ("liw", o, s, w)
-    if key in ctx.cache:
-        lit = ctx.cache[key]
-        assert isinstance(lit, cp_model.IntVar)
+    # Clean: (series, staff, week of the period); an exception: (-1 - o, staff, week).
+    key = (occ.series, s, offset_week) if ctx.clean(o) else (-1 - o, s, w)
+    lit = ctx.shared.leads_in_week.get(key)
+    if lit is not None:
         return lit
     in_week = m.new_bool_var(f"week[{o},{w}]")
     a, b = w * week, (w + 1) * week - 1
@@ -63,7 +64,7 @@ def _leads_in_week(ctx: Context, o: int, s: int, w: int) -> cp_model.IntVar:
     m.add(start <= a - 1).only_enforce_if(before)
     m.add(start >= b + 1).only_enforce_if([~before, ~in_week])
     m.add_bool_or([both, ~leads, ~in_week])
-    ctx.cache[key] = both
+    ctx.shared.leads_in_week[key] = both
     return both
 
 

@@ -21,11 +21,11 @@ available for the whole block.
 
 from __future__ import annotations
 
-from optimizer.model.context import Context, domain_of, domain_of_mask
+from optimizer.model.context import Context, Term, domain_of, domain_of_mask
 from optimizer.planning.templates import plan_all
 
 
-def add_variables(ctx: Context) -> None:
+def add_variables(ctx: Context) -> list[Term]:
     p, m, v = ctx.problem, ctx.model, ctx.vars
     if not ctx.plans:
         ctx.plans = plan_all(p)
@@ -49,7 +49,6 @@ def add_variables(ctx: Context) -> None:
     v.placed = [m.new_constant(0)] * n
     v.facilitator = [{} for _ in range(n)]
     v.room = [{} for _ in range(n)]
-    v.interval = [None] * n  # type: ignore[list-item]
     for plan in ctx.plans:
         for o in plan.clean:
             _clean_occurrence(ctx, o)
@@ -65,6 +64,7 @@ def add_variables(ctx: Context) -> None:
                     block.start, block.end - block.start, lit, f"duty[{block.index}]"
                 )
             )
+    return []
 
 
 def _name(ctx: Context, o: int) -> str:
@@ -79,7 +79,6 @@ def _intervals(ctx: Context, o: int) -> None:
     dur = p.programs[group.program].duration
     name = _name(ctx, o)
     interval = m.new_optional_fixed_size_interval_var(v.start[o], dur, v.placed[o], f"occ[{name}]")
-    v.interval[o] = interval
     for r in group.members:
         v.resident_intervals.setdefault(r, []).append(interval)
     for st, lit in v.facilitator[o].items():
